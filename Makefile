@@ -1,0 +1,28 @@
+# The two commands of the quick start: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install install-test bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[test]'
+
+run: install
+	$(BIN)/wms serve --demo
+
+test: install-test
+	$(BIN)/pytest
+
+bench: install-test
+	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/moves.py
+
+clean:
+	rm -rf $(VENV) .wms .pytest_cache

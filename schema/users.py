@@ -1,0 +1,48 @@
+"""Users, roles and logging in."""
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+from schema.common import Barcode, Code, Text
+
+Role = Literal["admin", "supervisor", "receiver", "picker", "packer", "shipper"]
+Pin = Annotated[str, Meta(pattern=r"^[0-9]{4,8}$")]
+Password = Annotated[str, Meta(min_length=8, max_length=200)]
+
+
+class UserCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    username: Code
+    name: Text
+    role: Role
+    badge: Barcode | None = None
+    pin: Pin | None = None
+    password: Password | None = None
+
+
+class User(msgspec.Struct, kw_only=True):
+    id: int
+    username: str
+    name: str
+    role: Role
+    badge: str | None
+    active: bool
+
+
+class BadgeLogin(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """What a handheld sends after the picker scans a badge and keys a PIN."""
+
+    badge: Barcode
+    pin: Pin
+
+
+class PasswordLogin(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    username: Code
+    password: Annotated[str, Meta(min_length=1, max_length=200)]
+
+
+class Session(msgspec.Struct, kw_only=True):
+    token: str
+    expires_at: str
+    user: User

@@ -1,0 +1,105 @@
+"""What every controller shares: the connection, the caller, role guards, pages, strict bodies and
+idempotent writes."""
+
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Annotated, Any
+
+import asyncpg
+import msgspec
+from litestar import Request, Response
+from litestar.connection import ASGIConnection
+from litestar.datastructures import State
+from litestar.handlers import BaseRouteHandler
+from litestar.di import NamedDependency
+from litestar.params import HeaderParameter, QueryParameter
+
+from schema.common import FieldError, Page, decode_cursor, encode_cursor
+from server.idempotency import run_once
+from server.problems import Forbidden, Invalid, Malformed
+
+Conn = NamedDependency[asyncpg.Connection]
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        max_length=255,
+        description="A key the client makes for this call; a replay returns the first answer and changes nothing.",
+    ),
+]
+Cursor = Annotated[str | None, QueryParameter(description="next_cursor from the previous page")]
+PageSize = Annotated[int, QueryParameter(ge=1, le=1000, description="items per page")]
+
+
+async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
+    async with state.pool.acquire() as conn:
+        yield conn
+
+
+def allow(*roles: str) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
+    """A guard that lets these roles (and admins) through."""
+
+    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        role = getattr(connection.user, "role", None)
+        if role != "admin" and role not in roles:
+            raise Forbidden(f"this needs the role {' or '.join(roles)}; you are {role}")
+
+    return guard
+
+
+def after_cursor(cursor: str | None) -> int:
+    try:
+        return decode_cursor(cursor)
+    except ValueError:
+        raise Invalid.field("cursor", "not a cursor this server gave out; start again without it") from None
+
+
+def page(items: list[Any], limit: int) -> Page:
+    return Page(items=items, next_cursor=encode_cursor(items[-1].id) if len(items) == limit else None)
+
+
+def _validation_problem(error: msgspec.ValidationError) -> Malformed:
+    reason, _, path = str(error).partition(" - at `")
+    field = path.rstrip("`").removeprefix("$").removeprefix(".") or "body"
+    return Malformed(f"{field}: {reason}", errors=[FieldError(field, reason)])
+
+
+async def strict_body(request: Request) -> None:
+    """Decode the body strictly (no "5" for 5) before Litestar's lenient conversion sees it."""
+    field = request.route_handler.parsed_data_field
+    if field is None:
+        return None
+    body = await request.body()
+    try:
+        msgspec.json.decode(body, type=field.annotation, strict=True)
+    except msgspec.ValidationError as error:
+        raise _validation_problem(error) from None
+    except msgspec.DecodeError as error:
+        raise Malformed(f"the body is not valid JSON: {error}") from None
+    return None
+
+
+async def once(
+    request: Request,
+    conn: asyncpg.Connection,
+    key: str | None,
+    data: msgspec.Struct | None,
+    action: Callable[[], Awaitable[msgspec.Struct]],
+    status_code: int = 201,
+) -> Response:
+    """Run a mutating service call at most once per (caller, Idempotency-Key)."""
+
+    async def run() -> tuple[int, bytes]:
+        return status_code, msgspec.json.encode(await action())
+
+    canonical = b"%s %s\n%s" % (request.method.encode(), request.url.path.encode(), msgspec.json.encode(data))
+    stored = await run_once(conn, caller_scope(request), key, canonical, run)
+    headers = {"Idempotent-Replayed": "true"} if stored.replayed else {}
+    return Response(stored.body, status_code=stored.status_code, media_type="application/json", headers=headers)
+
+
+def caller_scope(request: Request) -> str:
+    return f"user:{request.user.id}"
+
+
+def caller(request: Request) -> tuple[int, str]:
+    return request.user.id, request.user.username

@@ -1,0 +1,26 @@
+"""Liveness and database status, for load balancers and people."""
+
+import time
+
+import msgspec
+from litestar import Response, get
+from litestar.datastructures import State
+
+
+class Health(msgspec.Struct):
+    status: str
+    database: str
+    database_latency_ms: float | None = None
+    schema_version: str | None = None
+
+
+@get("/health", operation_id="health", summary="Server and database status", opt={"exclude_from_auth": True}, tags=["health"], security=[])
+async def health(state: State) -> Response[Health]:
+    started = time.perf_counter()
+    try:
+        async with state.pool.acquire(timeout=2) as conn:
+            version = await conn.fetchval("select max(name) from schema_migrations")
+    except Exception as error:  # the point of /health is to report this, not raise it
+        return Response(Health("unavailable", f"error: {error}"), status_code=503)
+    latency = round((time.perf_counter() - started) * 1000, 2)
+    return Response(Health("ok", "ok", latency, version))

@@ -1,0 +1,66 @@
+"""create_app(settings): the Litestar application, wired in one place."""
+
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from server.api.auth import AuthController, UserController
+from server.api.catalog import BarcodeController, SkuController
+from server.api.common import provide_conn, strict_body
+from server.api.errors import exception_handlers
+from server.api.health import health
+from server.api.locations import LocationController, WarehouseController
+from server.api.security import authentication
+from server.api.stock import StockController
+from server.api.transfer import TransferController
+from server.database import open_pool
+from server.settings import Settings
+
+ROUTES = [
+    health,
+    AuthController,
+    UserController,
+    WarehouseController,
+    LocationController,
+    SkuController,
+    BarcodeController,
+    StockController,
+    TransferController,
+]
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def database(app: Litestar):
+        app.state.pool = await open_pool(settings)
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    return Litestar(
+        route_handlers=ROUTES,
+        lifespan=[database],
+        state=State({"settings": settings}),
+        dependencies={"conn": Provide(provide_conn)},
+        middleware=[authentication],
+        before_request=strict_body,
+        exception_handlers=exception_handlers,
+        openapi_config=OpenAPIConfig(
+            title="WMS API",
+            version="1",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(path="/"), ScalarRenderPlugin(path="/scalar")],
+            components=Components(
+                security_schemes={"bearer": SecurityScheme(type="http", scheme="bearer", description="a session token or a channel API key")}
+            ),
+            security=[{"bearer": []}],
+        ),
+    )

