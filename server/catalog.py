@@ -59,6 +59,12 @@ def checked_barcodes(data: SkuCreate, field_prefix: str = "") -> list[tuple[str,
 
 async def create_sku(conn: asyncpg.Connection, data: SkuCreate, field_prefix: str = "") -> Sku:
     barcodes = checked_barcodes(data, field_prefix)
+    taken = await conn.fetchrow(
+        "select b.barcode, s.code from sku_barcodes b join skus s on s.id = b.sku_id where b.barcode = any($1::text[])",
+        [b[0] for b in barcodes],
+    )
+    if taken:
+        raise Conflict(f"barcode {taken['barcode']} already belongs to SKU {taken['code']}")
     async with conn.transaction():
         try:
             sku_id = await conn.fetchval(
@@ -94,12 +100,7 @@ async def create_sku(conn: asyncpg.Connection, data: SkuCreate, field_prefix: st
                 [(value, sku_id, kind, pack, qty) for value, kind, pack, qty in barcodes],
             )
         except asyncpg.UniqueViolationError:
-            taken = await conn.fetchval(
-                "select b.barcode || ' (SKU ' || s.code || ')' from sku_barcodes b join skus s on s.id = b.sku_id"
-                " where b.barcode = any($1::text[]) limit 1",
-                [b[0] for b in barcodes],
-            )
-            raise Conflict(f"barcode {taken} already belongs to another SKU") from None
+            raise Conflict("one of the barcodes was just given to another SKU") from None
     return await get_sku(conn, data.code)
 
 

@@ -21,18 +21,22 @@ MOVE_REASONS = ("move", "putaway", "replenish")
 # $1 from location (null: stock enters), $2 SKU, $3 lot, $4 from LPN, $5 expiry (for stock that
 # enters; when taking, null matches any expiry of the lot, earliest first), $6 quantity,
 # $7 to location (null: stock leaves), $8 to LPN, $9 reason, $10 reference, $11 user.
-# The source row is locked and decremented only if it holds enough, so on-hand never goes
-# negative however many movements race for it.
+# Rows are locked in id order (the sorted `locked` scan, then the insert's conflict row, whose id
+# is higher than any not yet locked), so two movements between the same bins in opposite
+# directions cannot deadlock. The source is decremented only if it holds enough, so on-hand
+# never goes negative however many movements race for it.
 APPLY_MOVEMENT = """
-with src as (
-    select id from stock
-     where $1::bigint is not null
-       and location_id = $1 and sku_id = $2 and lot = $3 and lpn = $4
-       and ($5::date is null or expiry = $5)
-       and quantity > 0
+with locked as materialized (
+    select id, location_id, lpn, expiry, quantity from stock
+     where sku_id = $2 and lot = $3
+       and ((location_id = $1 and lpn = $4 and ($5::date is null or expiry = $5)) or (location_id = $7 and lpn = $8))
+     order by id
+       for update
+), src as (
+    select id from locked
+     where location_id = $1 and lpn = $4 and ($5::date is null or expiry = $5) and quantity > 0
      order by expiry nulls last
      limit 1
-       for update
 ), taken as (
     update stock s set quantity = s.quantity - $6, updated_at = now()
       from src

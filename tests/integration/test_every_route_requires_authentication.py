@@ -1,0 +1,43 @@
+import re
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from server.app import create_app
+from server.settings import Settings
+
+PUBLIC = {"/health", "/api/v1/auth/badge", "/api/v1/auth/login"}
+
+
+def api_operations() -> list[tuple[str, str]]:
+    app = create_app(Settings(database_url="postgresql://unused"))
+    spec = app.openapi_schema.to_schema()
+    operations = []
+    for path, item in spec["paths"].items():
+        for method in item:
+            if path not in PUBLIC:
+                concrete = re.sub(r"\{location_id\}", "1", path)
+                operations.append((method.upper(), re.sub(r"\{[a-z_]+\}", "skus", concrete)))
+    return operations
+
+
+OPERATIONS = api_operations()
+
+
+def test_the_api_has_operations_to_check():
+    assert len(OPERATIONS) >= 15
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wms_s_forged"}, {"Authorization": "Basic YWRtaW46YWRtaW4="}])
+async def test_every_route_but_health_and_login_refuses_a_caller_without_a_valid_token(client: AsyncTestClient, headers):
+    for method, path in OPERATIONS:
+        response = await client.request(method, path, headers=headers, json={})
+        assert response.status_code == 401, (method, path, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_health_answers_without_a_token(client):
+    response = await client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
