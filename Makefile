@@ -17,12 +17,15 @@ install-test: $(BIN)/python
 run: install
 	$(BIN)/wms serve --demo
 
+# CUPS (for the printer-queue tests) is installed when we are root with apt-get.
 test: install-test
+	sh tests/labels/install_cups.sh
 	$(BIN)/pytest
 
 bench: install-test
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/moves.py
+	$(BIN)/python bench/labels_bench.py
 
 clean:
 	rm -rf $(VENV) .wms .pytest_cache

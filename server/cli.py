@@ -103,6 +103,13 @@ def main(argv: list[str] | None = None) -> int:
     exporter = commands.add_parser("export", help="export as CSV to standard output")
     exporter.add_argument("kind", choices=["locations", "skus", "stock"])
 
+    commands.add_parser("printer-emulator", add_help=False, help="a Zebra stand-in on a TCP port (--help for options)")
+
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["printer-emulator"]:
+        from labels.emulator import main as emulator_main
+
+        return emulator_main(argv[1:])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings.from_env(**({"host": args.host, "port": args.port} if args.command == "serve" else {}))

@@ -1,0 +1,301 @@
+"""Label templates: plain data Structs in, a `Label` out (render it with to_zpl / to_png).
+
+Coordinates are designed at 203 dpi and scaled for 300 dpi; barcodes pick the widest
+module (up to the template's preferred one) that fits, and raise LabelError when even the
+narrowest does not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import msgspec
+from msgspec import Meta
+
+from .errors import LabelError
+from .geometry import plan
+from .layout import Box, Code128, DataMatrix, Ean13, Element, Itf14, Label, Line, QrCode, Text, UpcA
+from .symbols import code128, gs1
+
+Positive = Annotated[int, Meta(gt=0)]
+
+
+class _Data(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    pass
+
+
+class Address(_Data):
+    name: str
+    lines: tuple[str, ...] = ()
+    postal_code: str = ""
+    city: str = ""
+    country: str = ""  # ISO 3166 alpha-2
+
+
+class ShippingData(_Data):
+    ship_from: Address
+    ship_to: Address
+    carrier: str
+    service: str
+    tracking_number: str
+    order_ref: str
+    weight_grams: Positive
+    carton_no: Positive
+    carton_count: Positive
+    tracking_url: str = ""  # printed as a QR code when given
+
+
+class CartonContent(_Data):
+    """What a homogeneous carton or pallet holds (one GTIN, one lot)."""
+
+    gtin: str  # the trade item's GTIN (8, 12, 13 or 14 digits)
+    count: Positive
+    lot: str = ""
+    best_before: dt.date | None = None
+
+
+class SsccData(_Data):
+    sscc: str  # 18 digits with check digit, see labels.symbols.gs1.sscc()
+    shipper: Address
+    content: CartonContent | None = None
+    order_ref: str = ""
+
+
+class LocationData(_Data):
+    code: str  # e.g. "A-01-02-03"
+    description: str = ""  # e.g. "Aisle A, bay 1, level 2, bin 3"
+
+
+class LpnData(_Data):
+    lpn: str
+    sku: str = ""
+    quantity: int | None = None
+
+
+class ItemData(_Data):
+    sku: str
+    description: str
+    gtin: str  # 8, 12, 13 or 14 digits
+    lot: str = ""
+    expiry: dt.date | None = None
+
+
+def _s(dpi: int):
+    return lambda v: round(v * dpi / 203)
+
+
+def gtin14(gtin: str, element: str = "gtin") -> str:
+    if not gtin.isdigit() or len(gtin) not in (8, 12, 13, 14):
+        raise LabelError(element, f"GTIN must have 8, 12, 13 or 14 digits, got {gtin!r}")
+    g = gtin.zfill(14)
+    if not gs1.is_valid(g):
+        raise LabelError(element, f"GTIN {gtin} has a wrong check digit")
+    return g
+
+
+def _code128_x(name: str, data: str, gs1_: bool, label_width: int, preferred: int,
+               minimum: int = 1) -> tuple[int, int]:
+    """(module, x) for a horizontally centred Code 128 that fits with its quiet zones."""
+    try:
+        payload = gs1.element_string(gs1.parse(data)) if gs1_ else data
+        reason = code128.check_data(payload, gs1_)
+        if reason:
+            raise ValueError(reason)
+        modules = len(code128.pattern(code128.values(payload, gs1_)))
+    except ValueError as e:
+        raise LabelError(name, str(e)) from None
+    for module in range(preferred, minimum - 1, -1):
+        if (modules + 20) * module <= label_width:
+            return module, (label_width - modules * module) // 2
+    raise LabelError(name, f"barcode of {modules} modules does not fit a {label_width}-dot "
+                           f"wide label even at {minimum} dot per module")
+
+
+def _checked(label: Label) -> Label:
+    plan(label)  # raise LabelError now, naming the element, rather than at print time
+    return label
+
+
+def _address_lines(a: Address) -> str:
+    city = " ".join(p for p in (a.postal_code, a.city) if p)
+    return "\n".join([a.name, *a.lines, *(p for p in (city, a.country) if p)])
+
+
+def shipping_label(d: ShippingData, dpi: int = 203) -> Label:
+    """4x6 in shipping label: from, to, carrier/service, tracking barcode, order, weight, n of m."""
+    s = _s(dpi)
+    lab = Label.inches(4, 6, dpi)
+    W = lab.width
+    m, tx = _code128_x("tracking_barcode", d.tracking_number, False, W, s(3), minimum=s(2))
+    el: list[Element] = [
+        Box(name="border", x=s(10), y=s(10), width=W - 2 * s(10), height=lab.height - 2 * s(10),
+            thickness=s(3)),
+        Text(name="from_caption", x=s(30), y=s(25), text="FROM", height=s(20)),
+        Text(name="ship_from", x=s(30), y=s(48), text=_address_lines(d.ship_from), height=s(24),
+             block_width=s(430), max_lines=6),
+        Text(name="carrier", x=s(480), y=s(25), text=d.carrier, height=s(48), block_width=s(300),
+             align="R"),
+        Text(name="service", x=s(480), y=s(80), text=d.service, height=s(28), block_width=s(300),
+             max_lines=2, align="R"),
+        Line(name="rule_from", x=s(10), y=s(205), length=W - 2 * s(10), thickness=s(3)),
+        Text(name="to_caption", x=s(30), y=s(220), text="SHIP TO", height=s(24)),
+        Text(name="ship_to", x=s(30), y=s(250), text=_address_lines(d.ship_to), height=s(40),
+             block_width=W - s(60), max_lines=6),
+        Line(name="rule_to", x=s(10), y=s(500), length=W - 2 * s(10), thickness=s(3)),
+        Text(name="tracking_caption", x=s(30), y=s(515), text="TRACKING #", height=s(24)),
+        Code128(name="tracking_barcode", x=tx, y=s(550), data=d.tracking_number,
+                height=s(200), module=m),
+        Text(name="tracking_number", x=s(30), y=s(762), text=d.tracking_number, height=s(36),
+             block_width=W - s(60), align="C"),
+        Line(name="rule_tracking", x=s(10), y=s(815), length=W - 2 * s(10), thickness=s(3)),
+        Text(name="order_ref", x=s(30), y=s(835), text=f"Order: {d.order_ref}", height=s(34),
+             block_width=s(500)),
+        Text(name="weight", x=s(30), y=s(885), text=f"Weight: {d.weight_grams / 1000:.2f} kg",
+             height=s(34), block_width=s(500)),
+        Text(name="carton_caption", x=s(560), y=s(830), text="CARTON", height=s(24),
+             block_width=s(220), align="C"),
+        Text(name="carton", x=s(560), y=s(860), text=f"{d.carton_no} of {d.carton_count}",
+             height=s(60), block_width=s(220), align="C"),
+        Line(name="rule_order", x=s(10), y=s(945), length=W - 2 * s(10), thickness=s(3)),
+    ]
+    if d.carton_no > d.carton_count:
+        raise LabelError("carton", f"carton {d.carton_no} of {d.carton_count} is impossible")
+    om, _ = _code128_x("order_barcode", d.order_ref, False, s(520), s(3), minimum=s(2))
+    el.append(Code128(name="order_barcode", x=s(40), y=s(975), data=d.order_ref,
+                      height=s(150), module=om))
+    el.append(Text(name="order_barcode_text", x=s(40), y=s(1135), text=d.order_ref,
+                   height=s(28), block_width=s(480)))
+    if d.tracking_url:
+        el.append(QrCode(name="tracking_qr", x=s(600), y=s(970), data=d.tracking_url,
+                         module=s(4), error="M"))
+    return _checked(Label(width=W, height=lab.height, dpi=dpi, elements=tuple(el)))
+
+
+def sscc_label(d: SsccData, dpi: int = 203) -> Label:
+    """GS1 logistics label (4x6 in): shipper, SSCC, content of a homogeneous unit, SSCC lowest."""
+    s = _s(dpi)
+    lab = Label.inches(4, 6, dpi)
+    W = lab.width
+    if not (len(d.sscc) == 18 and gs1.is_valid(d.sscc)):
+        raise LabelError("sscc", f"SSCC must be 18 digits with a valid check digit, got {d.sscc!r}")
+    el: list[Element] = [
+        Text(name="shipper", x=s(30), y=s(25), text=_address_lines(d.shipper), height=s(28),
+             block_width=W - s(60), max_lines=4),
+        Line(name="rule_shipper", x=s(10), y=s(160), length=W - 2 * s(10), thickness=s(3)),
+        Text(name="sscc_caption", x=s(30), y=s(175), text="SSCC", height=s(24)),
+        Text(name="sscc_text", x=s(30), y=s(205), text=d.sscc, height=s(50)),
+    ]
+    y = s(275)
+    content_data = ""
+    if d.content:
+        c = d.content
+        g = gtin14(c.gtin, "content_gtin")
+        rows = [("CONTENT", g), ("COUNT", str(c.count))]
+        content_data = f"(02){g}"
+        if c.best_before:
+            rows.append(("BEST BEFORE (dd.mm.yy)", c.best_before.strftime("%d.%m.%y")))
+            content_data += f"(15){c.best_before:%y%m%d}"
+        content_data += f"(37){c.count}"
+        if c.lot:
+            rows.append(("BATCH/LOT", c.lot))
+            content_data += f"(10){c.lot}"
+        for i, (caption, value) in enumerate(rows):
+            el.append(Text(name=f"content_{i}_caption", x=s(30), y=y, text=caption, height=s(22)))
+            el.append(Text(name=f"content_{i}", x=s(330), y=y - s(4), text=value, height=s(32),
+                           block_width=W - s(360)))
+            y += s(40)
+    if d.order_ref:
+        el.append(Text(name="order_caption", x=s(30), y=y, text="ORDER", height=s(22)))
+        el.append(Text(name="order_ref", x=s(330), y=y - s(4), text=d.order_ref, height=s(32),
+                       block_width=W - s(360)))
+        y += s(40)
+    el.append(Line(name="rule_content", x=s(10), y=s(500), length=W - 2 * s(10), thickness=s(3)))
+    if content_data:
+        fields = gs1.parse(content_data)
+        m, x = _code128_x("content_barcode", content_data, True, W, s(3), minimum=s(2))
+        el.append(Code128(name="content_barcode", x=x, y=s(530), data=content_data,
+                          height=s(170), module=m, gs1=True))
+        el.append(Text(name="content_barcode_text", x=s(20), y=s(710), height=s(26),
+                       text=gs1.human_readable(fields), block_width=W - s(40), align="C"))
+    sscc_data = f"(00){d.sscc}"
+    m, x = _code128_x("sscc_barcode", sscc_data, True, W, s(4), minimum=s(3))
+    el.append(Code128(name="sscc_barcode", x=x, y=s(890), data=sscc_data, height=s(220),
+                      module=m, gs1=True))
+    el.append(Text(name="sscc_barcode_text", x=s(20), y=s(1125), text=f"(00) {d.sscc}",
+                   height=s(36), block_width=W - s(40), align="C"))
+    return _checked(Label(width=W, height=lab.height, dpi=dpi, elements=tuple(el)))
+
+
+def location_label(d: LocationData, dpi: int = 203) -> Label:
+    """4x2 in bin label: the code big, as Code 128 below, and an optional description."""
+    s = _s(dpi)
+    lab = Label.inches(4, 2, dpi)
+    W = lab.width
+    m, x = _code128_x("location_barcode", d.code, False, W, s(3), minimum=s(2))
+    el: list[Element] = [
+        Text(name="location_code", x=s(20), y=s(15), text=d.code, height=s(90),
+             block_width=W - s(40), align="C"),
+        Code128(name="location_barcode", x=x, y=s(120), data=d.code, height=s(200), module=m),
+    ]
+    if d.description:
+        el.append(Text(name="description", x=s(20), y=s(338), text=d.description, height=s(36),
+                       block_width=W - s(40), align="C"))
+    return _checked(Label(width=W, height=lab.height, dpi=dpi, elements=tuple(el)))
+
+
+def lpn_label(d: LpnData, dpi: int = 203) -> Label:
+    """4x2 in license plate label: LPN barcode, LPN text, optional SKU and quantity."""
+    s = _s(dpi)
+    lab = Label.inches(4, 2, dpi)
+    W = lab.width
+    m, x = _code128_x("lpn_barcode", d.lpn, False, W, s(3), minimum=s(2))
+    el: list[Element] = [
+        Text(name="lpn_caption", x=s(20), y=s(12), text="LPN", height=s(24)),
+        Code128(name="lpn_barcode", x=x, y=s(45), data=d.lpn, height=s(190), module=m),
+        Text(name="lpn", x=s(20), y=s(245), text=d.lpn, height=s(64), block_width=W - s(40),
+             align="C"),
+    ]
+    detail = "   ".join(p for p in (d.sku and f"SKU {d.sku}",
+                                     d.quantity is not None and f"QTY {d.quantity}" or "") if p)
+    if detail:
+        el.append(Text(name="contents", x=s(20), y=s(330), text=detail, height=s(40),
+                       block_width=W - s(40), align="C"))
+    return _checked(Label(width=W, height=lab.height, dpi=dpi, elements=tuple(el)))
+
+
+def item_label(d: ItemData, dpi: int = 203) -> Label:
+    """3x2 in item label: SKU, description, GTIN (UPC-A / EAN-13 / ITF-14), lot and expiry.
+
+    A tracked item (lot or expiry) also gets a GS1 DataMatrix with (01), (17), (10).
+    """
+    s = _s(dpi)
+    lab = Label.inches(3, 2, dpi)
+    W = lab.width
+    g = gtin14(d.gtin)
+    el: list[Element] = [
+        Text(name="sku", x=s(20), y=s(15), text=d.sku, height=s(50), block_width=W - s(40)),
+        Text(name="description", x=s(20), y=s(72), text=d.description, height=s(28),
+             block_width=W - s(40), max_lines=2, line_spacing=s(2)),
+    ]
+    bx, by, bh = s(30), s(145), s(140)
+    if g.startswith("00"):
+        el.append(UpcA(name="gtin_barcode", x=bx, y=by, data=g[2:], height=bh, module=s(2)))
+        hri = g[2:]
+    elif g.startswith("0"):
+        el.append(Ean13(name="gtin_barcode", x=bx, y=by, data=g[1:], height=bh, module=s(2)))
+        hri = g[1:]
+    else:
+        el.append(Itf14(name="gtin_barcode", x=bx, y=by, data=g, height=bh, module=s(2)))
+        hri = g
+    el.append(Text(name="gtin_text", x=bx, y=s(295), text=hri, height=s(30)))
+    if d.lot or d.expiry:
+        data = f"(01){g}" + (f"(17){d.expiry:%y%m%d}" if d.expiry else "") + (
+            f"(10){d.lot}" if d.lot else "")
+        el.append(DataMatrix(name="gs1_datamatrix", x=s(440), y=s(150), data=data, module=s(5),
+                             gs1=True))
+        tracked = "   ".join(p for p in (d.lot and f"LOT {d.lot}",
+                                         d.expiry and f"EXP {d.expiry.isoformat()}") if p)
+        el.append(Text(name="lot_expiry", x=s(20), y=s(345), text=tracked, height=s(32),
+                       block_width=W - s(40)))
+    return _checked(Label(width=W, height=lab.height, dpi=dpi, elements=tuple(el)))
