@@ -23,8 +23,8 @@ test: install-test
 	$(BIN)/pytest
 
 bench: install-test
-	$(BIN)/python bench/cold_start.py
-	$(BIN)/python bench/moves.py
+	$(BIN)/python -m bench.cold_start
+	$(BIN)/python -m bench.moves
 	$(BIN)/python bench/labels_bench.py
 
 clean:

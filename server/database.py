@@ -4,6 +4,7 @@ import asyncio
 import logging
 import warnings
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
@@ -30,6 +31,11 @@ def embedded_server_url(data_dir: Path) -> str:
     if "(1 row)" not in exists:
         server.psql(f"create database {EMBEDDED_DATABASE}")
     return server.get_uri(EMBEDDED_DATABASE)
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server URL, naming another database."""
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
 
 
 async def database_url(settings: Settings) -> str:

@@ -12,7 +12,8 @@ aisles and cross aisles.
 
 - `shortest_route`: the exact optimum by Ratliff and Rosenthal's dynamic programme over the
   aisles, then an Euler tour of the chosen subgraph, so the order's walk equals the optimum.
-  Stops off the block (not on an aisle or a cross aisle) fall back to a heuristic.
+  Stops off the block (not on an aisle or a cross aisle) fall back to `heuristic_route`
+  (nearest neighbour, then 2-opt), which is not exact.
 - `s_shape_route`: the S-shape (traversal) heuristic, for comparison.
 - `code_order_route`: visit in location-code order, for comparison.
 - `brute_force_route`: every permutation, for checking on small lists.
@@ -278,8 +279,8 @@ def heuristic_route(layout: Layout, stops: Sequence[Stop]) -> Route:
 # depot. Going left to right, a partial tour subgraph is summed up by its state:
 # (class of deg a_j, class of deg b_j, components) with degree class 0 none, 1 odd, 2 even,
 # and components EMPTY (no edges yet), ONE, TWO (a_j's and b_j's apart) or DONE (one closed
-# component: the tour is complete). These are Ratliff and Rosenthal's seven classes, plus the
-# empty start. Each cross edge is taken 0, 1 or 2 times; each aisle in one of six ways
+# component: the tour is complete). Reachable are exactly Ratliff and Rosenthal's seven
+# classes: (1,1,ONE) (2,0,ONE) (0,2,ONE) (2,2,ONE) (2,2,TWO) (0,0,EMPTY) (0,0,DONE). Each cross edge is taken 0, 1 or 2 times; each aisle in one of six ways
 # (Ratliff and Rosenthal): none, once through, twice through, in and out from the front, from
 # the back, or from both ends leaving out the largest gap between adjacent stops.
 
@@ -380,15 +381,19 @@ class _Column(msgspec.Struct):
         return out
 
 
-def _columns(block: _Block, layout: Layout, points: Iterable[Point]) -> list[_Column] | None:
-    """The columns of the DP, or None if some point is off the block."""
+def _columns(
+    block: _Block, layout: Layout, points: Iterable[Point]
+) -> tuple[list[_Column], dict[Point, tuple]] | None:
+    """The columns of the DP, and each point's node ("y", column, place in its chain); None if
+    some point is off the block. The depot is the key `layout.depot`."""
+    located: dict[Point, tuple[float, float, bool]] = {}
+    for point in [layout.depot, *points]:
+        spot = block.locate(*point)
+        if spot is None:
+            return None
+        located[point] = spot
     columns = {x: _Column(x, True, []) for x in block.xs}
-    located = [block.locate(*p) for p in points]
-    if any(loc is None for loc in located):
-        return None
-    depot = block.locate(*layout.depot)
-    assert depot is not None
-    for x, y, in_aisle in [depot, *located]:  # type: ignore[list-item]
+    for x, y, in_aisle in located.values():
         column = columns.setdefault(x, _Column(x, in_aisle, []))
         if y == block.y_front:
             column.need_a = True
@@ -396,16 +401,22 @@ def _columns(block: _Block, layout: Layout, points: Iterable[Point]) -> list[_Co
             column.need_b = True
         else:
             column.ys.append(y)
-    out = [columns[x] for x in sorted(columns)]
-    for column in out:
+    ordered = [columns[x] for x in sorted(columns)]
+    index = {column.x: j for j, column in enumerate(ordered)}
+    for column in ordered:
         column.ys = [block.y_front, *sorted(set(column.ys)), block.y_back]
-    return out
+    nodes = {
+        point: ("y", index[x], ordered[index[x]].ys.index(y)) for point, (x, y, _) in located.items()
+    }
+    return ordered, nodes
 
 
 def _solve(columns: list[_Column]) -> tuple[float, list[tuple[int, int, _Config]]]:
     """The optimal tour length, and per column (f, g, config): cross edges from the previous
     column and the aisle configuration."""
     configs = [c.configs() for c in columns]
+    if sum(c.need_a + c.need_b + len(c.ys) - 2 for c in columns) == 1:
+        return 0.0, [(0, 0, c[0]) for c in configs]  # only the depot: the tour is standing still
     # layer[state] = (cost, previous state, f, g, config)
     layers: list[dict[_State, tuple[float, _State, int, int, _Config]]] = []
     prev: dict[_State, float] = {_START: 0.0}
@@ -503,29 +514,20 @@ def shortest_route(layout: Layout, stops: Sequence[Stop]) -> Route:
         return Route(order=(), length=0.0, method="optimal")
     block = _Block(layout)
     by_point = _group(stops)
-    columns = _columns(block, layout, by_point)
-    if columns is None:
+    prepared = _columns(block, layout, by_point)
+    if prepared is None:
         return heuristic_route(layout, stops)
-
+    columns, node_of = prepared
     _, plan = _solve(columns)
-    index = {column.x: j for j, column in enumerate(columns)}
-    node_of: dict[Point, tuple] = {}
-    for point in by_point:
-        x, y, _ = block.locate(*point)  # type: ignore[misc]
-        node_of[point] = ("y", index[x], columns[index[x]].ys.index(y))
-    depot_x = block.locate(*layout.depot)[0]  # type: ignore[index]
-    rank = {node: i for i, node in enumerate(_euler_order(columns, plan, ("y", index[depot_x], 0)))}
+    circuit = _euler_order(columns, plan, node_of[layout.depot])
+    rank = {node: i for i, node in enumerate(circuit)}
     points = sorted(by_point, key=lambda p: (rank[node_of[p]], p))
     return _route(layout, by_point, points, "optimal")
 
 
 def optimal_length(layout: Layout, stops: Sequence[Stop]) -> float:
     """The optimum walk as the dynamic programme computes it (for checks); stops on the block."""
-    block = _Block(layout)
-    columns = _columns(block, layout, _group(stops))
-    if columns is None:
+    prepared = _columns(_Block(layout), layout, _group(stops))
+    if prepared is None:
         raise ValueError("a stop is off the block")
-    if not stops:
-        return 0.0
-    return _solve(columns)[0]
-
+    return _solve(prepared[0])[0]

@@ -9,24 +9,18 @@ import asyncio
 import os
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
-from server.database import embedded_server_url
+from server.database import embedded_server_url, with_database
 from server.migrations import migrate
 from server.settings import Settings
 from tests.seed import seed
 
 TEMPLATE = "wms_test_template"
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name))
 
 
 TEST_CLUSTER = Path(__file__).resolve().parent.parent / ".wms" / "test"

@@ -16,11 +16,11 @@ class AuthController(Controller):
     path = "/api/v1/auth"
     tags = ["auth"]
 
-    @post("/badge", operation_id="loginWithBadge", summary="Log in with a badge barcode and PIN (handhelds)", opt=PUBLIC, security=[])
+    @post("/badge", operation_id="loginWithBadge", summary="Log in with a badge barcode and PIN (handhelds)", opt=PUBLIC)
     async def badge(self, data: JSONBody[BadgeLogin], conn: Conn, state: State) -> Session:
         return await users.login_badge(conn, data.badge, data.pin, state.settings.session_hours)
 
-    @post("/login", operation_id="loginWithPassword", summary="Log in with user name and password (browsers)", opt=PUBLIC, security=[])
+    @post("/login", operation_id="loginWithPassword", summary="Log in with user name and password (browsers)", opt=PUBLIC)
     async def login(self, data: JSONBody[PasswordLogin], conn: Conn, state: State) -> Session:
         return await users.login_password(conn, data.username, data.password, state.settings.session_hours)
 

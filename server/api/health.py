@@ -14,7 +14,7 @@ class Health(msgspec.Struct):
     schema_version: str | None = None
 
 
-@get("/health", operation_id="health", summary="Server and database status", opt={"exclude_from_auth": True}, tags=["health"], security=[])
+@get("/health", operation_id="health", summary="Server and database status", opt={"exclude_from_auth": True}, tags=["health"])
 async def health(state: State) -> Response[Health]:
     started = time.perf_counter()
     try:
