@@ -11,15 +11,21 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from server.api.auth import AuthController, UserController
 from server.api.catalog import BarcodeController, SkuController
+from server.api.channels import ChannelController, WebhookController, poll_events
 from server.api.common import provide_conn, strict_body
 from server.api.errors import exception_handlers
 from server.api.health import health
 from server.api.locations import LocationController, WarehouseController
+from server.api.orders import OrderController, availability
+from server.api.printing import LabelController, PrinterController, PrintJobController
 from server.api.security import authentication
 from server.api.stock import StockController
+from server.api.store_webhooks import receive_store_order
 from server.api.transfer import TransferController
 from server.database import open_pool
+from server.printing import print_worker
 from server.settings import Settings
+from server.webhooks import webhook_worker
 
 ROUTES = [
     health,
@@ -31,6 +37,15 @@ ROUTES = [
     BarcodeController,
     StockController,
     TransferController,
+    PrinterController,
+    LabelController,
+    PrintJobController,
+    ChannelController,
+    OrderController,
+    availability,
+    WebhookController,
+    poll_events,
+    receive_store_order,
 ]
 
 
@@ -47,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     return Litestar(
         route_handlers=ROUTES,
-        lifespan=[database],
+        lifespan=[database, print_worker, webhook_worker],
         state=State({"settings": settings}),
         dependencies={"conn": Provide(provide_conn)},
         middleware=[authentication],

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import asyncpg
+import msgspec
 
 from server.database import database_url
 from server.migrations import MigrationError, migrate
@@ -72,6 +73,27 @@ async def _check_ledger(settings: Settings) -> int:
     return 0 if result.consistent else 1
 
 
+async def _channel(settings: Settings, args) -> None:
+    from schema.channels import ChannelCreate
+    from server import channels
+
+    conn = await _connect(settings)
+    try:
+        match args.action:
+            case "create":
+                data = msgspec.convert({"name": args.name, "kind": args.kind, "store_secret": args.store_secret}, ChannelCreate)
+                result = await channels.create_channel(conn, data)
+            case "rotate-key":
+                result = await channels.rotate_key(conn, args.name)
+            case "revoke":
+                result = await channels.revoke(conn, args.name)
+            case _:
+                result = await channels.list_channels(conn)
+    finally:
+        await conn.close()
+    print(msgspec.json.encode(result).decode())
+
+
 def _serve(settings: Settings, demo: bool) -> None:
     import uvicorn
 
@@ -103,6 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     exporter = commands.add_parser("export", help="export as CSV to standard output")
     exporter.add_argument("kind", choices=["locations", "skus", "stock"])
 
+    channel = commands.add_parser("channel", help="sales channels: create, rotate-key, revoke, list (JSON out)")
+    channel.add_argument("action", choices=["create", "rotate-key", "revoke", "list"])
+    channel.add_argument("name", nargs="?")
+    channel.add_argument("--kind", choices=["api", "shopify", "woocommerce"], default="api")
+    channel.add_argument("--store-secret", help="the secret the store signs webhooks with (Shopify shows it)")
+
     commands.add_parser("printer-emulator", add_help=False, help="a Zebra stand-in on a TCP port (--help for options)")
 
     argv = sys.argv[1:] if argv is None else argv
@@ -128,9 +156,16 @@ def main(argv: list[str] | None = None) -> int:
                 asyncio.run(_import(settings, args.kind, args.file))
             case "export":
                 asyncio.run(_export(settings, args.kind, sys.stdout))
+            case "channel":
+                if args.action != "list" and not args.name:
+                    parser.error(f"wms channel {args.action} needs the channel's NAME")
+                asyncio.run(_channel(settings, args))
     except MigrationError as error:
         print(f"wms: {error}", file=sys.stderr)
         return 2
+    except msgspec.ValidationError as error:
+        print(f"wms: {error}", file=sys.stderr)
+        return 1
     except Problem as problem:
         print(f"wms: {problem.detail}", file=sys.stderr)
         for error in problem.errors:

@@ -7,11 +7,20 @@ class Problem(Exception):
     status = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, *, errors: list[FieldError] | None = None, headers: dict | None = None):
+    def __init__(
+        self,
+        detail: str,
+        *,
+        errors: list[FieldError] | None = None,
+        headers: dict | None = None,
+        extensions: dict | None = None,
+    ):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
         self.headers = headers or {}
+        # RFC 9457 extension members, e.g. the id of the order a duplicate collides with
+        self.extensions = extensions or {}
 
 
 class Malformed(Problem):

@@ -15,6 +15,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pool_min: int = 2
     pool_max: int = 20
     session_hours: int = 12
+    # Webhook delivery: seconds before each retry; after the last the endpoint is disabled.
+    webhook_schedule: tuple[float, ...] = (5, 30, 120, 600, 1800, 3600, 7200, 14400)
+    webhook_timeout: float = 10.0
+    deliver_webhooks: bool = True
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

@@ -23,24 +23,24 @@ MOVE_REASONS = ("move", "putaway", "replenish")
 # $7 to location (null: stock leaves), $8 to LPN, $9 reason, $10 reference, $11 user.
 # Rows are locked in id order (the sorted `locked` scan, then the insert's conflict row, whose id
 # is higher than any not yet locked), so two movements between the same bins in opposite
-# directions cannot deadlock. The source is decremented only if it holds enough, so on-hand
-# never goes negative however many movements race for it.
+# directions cannot deadlock. The source is decremented only if it holds enough units that no
+# order has reserved, so on-hand never goes negative however many movements race for it.
 APPLY_MOVEMENT = """
 with locked as materialized (
-    select id, location_id, lpn, expiry, quantity from stock
+    select id, location_id, lpn, expiry, quantity, reserved from stock
      where sku_id = $2 and lot = $3
        and ((location_id = $1 and lpn = $4 and ($5::date is null or expiry = $5)) or (location_id = $7 and lpn = $8))
      order by id
        for update
 ), src as (
     select id from locked
-     where location_id = $1 and lpn = $4 and ($5::date is null or expiry = $5) and quantity > 0
+     where location_id = $1 and lpn = $4 and ($5::date is null or expiry = $5) and quantity > reserved
      order by expiry nulls last
      limit 1
 ), taken as (
     update stock s set quantity = s.quantity - $6, updated_at = now()
       from src
-     where s.id = src.id and s.quantity >= $6
+     where s.id = src.id and s.quantity - s.reserved >= $6
     returning s.expiry
 ), source as (
     select expiry from taken
@@ -62,7 +62,7 @@ select id, at, expiry from logged
 """
 
 AVAILABLE = """
-select coalesce(sum(quantity), 0) from stock
+select coalesce(sum(quantity - reserved), 0) from stock
  where location_id = $1 and sku_id = $2 and lot = $3 and lpn = $4 and ($5::date is null or expiry = $5)
 """
 

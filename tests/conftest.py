@@ -20,7 +20,8 @@ from server.migrations import migrate
 from server.settings import Settings
 from tests.seed import seed
 
-TEMPLATE = "wms_test_template"
+# One template per test run, so two runs on one cluster do not drop each other's.
+TEMPLATE = f"wms_test_template_{os.getpid()}"
 
 
 TEST_CLUSTER = Path(__file__).resolve().parent.parent / ".wms" / "test"
@@ -52,7 +53,7 @@ def server_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def template_url(server_url) -> str:
+def template_url(server_url):
     async def build() -> None:
         admin = await asyncpg.connect(server_url)
         try:
@@ -69,7 +70,8 @@ def template_url(server_url) -> str:
             await conn.close()
 
     asyncio.run(build())
-    return with_database(server_url, TEMPLATE)
+    yield with_database(server_url, TEMPLATE)
+    asyncio.run(_drop_database(server_url, TEMPLATE))
 
 
 async def _create_database(server_url: str, template: str) -> str:

@@ -13,6 +13,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.di import NamedDependency
 from litestar.params import HeaderParameter, QueryParameter
 
+from schema.channels import Channel
 from schema.common import FieldError, Page, decode_cursor, encode_cursor
 from server.idempotency import run_once
 from server.problems import Forbidden, Invalid, Malformed
@@ -35,15 +36,30 @@ async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]
         yield conn
 
 
-def allow(*roles: str) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
-    """A guard that lets these roles (and admins) through."""
+def allow(*roles: str, channels: bool = False) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
+    """A guard that lets these roles (and admins) through, and sales channels if `channels`."""
 
     def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-        role = getattr(connection.user, "role", None)
+        if isinstance(connection.user, Channel):
+            if not channels:
+                raise Forbidden("a channel's API key cannot do this; it is for order intake, status and events")
+            return
+        role = connection.user.role
         if role != "admin" and role not in roles:
-            raise Forbidden(f"this needs the role {' or '.join(roles)}; you are {role}")
+            who = " or ".join(roles) + (" (or a channel API key)" if channels else "")
+            raise Forbidden(f"this needs the role {who}; you are {role}")
 
     return guard
+
+
+def channel_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if not isinstance(connection.user, Channel):
+        raise Forbidden("this is done with a channel's API key (wms channel create NAME)")
+
+
+def channel_scope(request: Request) -> int | None:
+    """The channel whose data the caller may see; None for warehouse staff, who see every channel."""
+    return request.user.id if isinstance(request.user, Channel) else None
 
 
 def after_cursor(cursor: str | None) -> int:
@@ -98,7 +114,8 @@ async def once(
 
 
 def caller_scope(request: Request) -> str:
-    return f"user:{request.user.id}"
+    kind = "channel" if isinstance(request.user, Channel) else "user"
+    return f"{kind}:{request.user.id}"
 
 
 def caller(request: Request) -> tuple[int, str]:

@@ -3,6 +3,7 @@
 import logging
 
 import asyncpg
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
@@ -14,16 +15,20 @@ log = logging.getLogger("wms.api")
 MEDIA_TYPE = "application/problem+json"
 
 
-def problem_response(status: int, title: str, detail: str, errors: list[FieldError], headers=None) -> Response:
-    body = ProblemBody(title=title, status=status, detail=detail, errors=errors)
-    return Response(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+def problem_response(
+    status: int, title: str, detail: str, errors: list[FieldError], headers=None, extensions: dict | None = None
+) -> Response:
+    body = msgspec.structs.asdict(ProblemBody(title=title, status=status, detail=detail, errors=errors))
+    if not errors:
+        del body["errors"]
+    return Response(body | (extensions or {}), status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 def on_problem(_: Request, exc: Problem) -> Response:
     headers = dict(exc.headers)
     if exc.status == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="wms"')
-    return problem_response(exc.status, exc.title, exc.detail, exc.errors, headers)
+    return problem_response(exc.status, exc.title, exc.detail, exc.errors, headers, exc.extensions)
 
 
 def on_validation(_: Request, exc: ValidationException) -> Response:

@@ -1,0 +1,79 @@
+"""Sales channels, their credentials and webhook subscriptions, and the events they receive."""
+
+import datetime
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+from schema.common import Code
+
+ChannelKind = Literal["api", "shopify", "woocommerce"]
+EventType = Literal[
+    "order.accepted", "order.allocated", "order.backordered", "order.picked", "order.packed",
+    "order.shipped", "order.cancelled", "order.on_hold", "order.released", "stock.available_changed",
+]
+
+
+class ChannelCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    name: Code
+    kind: ChannelKind = "api"
+    # The secret the store signs its webhooks with (Shopify shows it in the app settings).
+    # Default: the channel's own webhook secret, which you then paste into WooCommerce.
+    store_secret: Annotated[str, Meta(min_length=8, max_length=200)] | None = None
+
+
+class Channel(msgspec.Struct, kw_only=True):
+    id: int
+    name: str
+    kind: ChannelKind
+    active: bool
+    api_key_prefix: str
+    created_at: datetime.datetime
+
+
+class ChannelCredentials(msgspec.Struct, kw_only=True):
+    """Shown once: the API key is stored only as a hash."""
+
+    channel: Channel
+    api_key: str
+    webhook_secret: str
+
+
+class SubscriptionCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    url: Annotated[str, Meta(pattern=r"^https?://[^\s]+$", max_length=2000)]
+    event_types: list[EventType] | None = None  # None: every event
+
+
+class Subscription(msgspec.Struct, kw_only=True):
+    id: int
+    url: str
+    event_types: list[str] | None
+    active: bool
+    disabled_reason: str | None
+    created_at: datetime.datetime
+
+
+class Event(msgspec.Struct, kw_only=True):
+    id: str
+    type: str
+    created_at: datetime.datetime
+    data: dict
+
+
+class EventPage(msgspec.Struct, kw_only=True):
+    events: list[Event]
+    next_cursor: str
+
+
+class Delivery(msgspec.Struct, kw_only=True):
+    event_id: str
+    event_type: str
+    subscription_id: int
+    url: str
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    last_status_code: int | None
+    last_error: str | None
+    next_attempt_at: datetime.datetime | None
+    delivered_at: datetime.datetime | None

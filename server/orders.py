@@ -1,0 +1,358 @@
+"""Orders from sales channels: intake, status reads, cancel / hold / release, availability."""
+
+import datetime
+
+import asyncpg
+import msgspec
+
+from schema.common import FieldError
+from schema.gtin import normalize_gtin
+from schema.orders import (
+    Address, BatchResponse, BatchResult, Order, OrderCreate, OrderLine, Shipment, SkuAvailability,
+    TimelineEntry, WarehouseStock,
+)
+from server import events
+from server.problems import Conflict, Invalid, NotFound
+
+# Picking has not started: the customer may still cancel or hold.
+BEFORE_PICKING = ("received", "allocated", "backordered", "on_hold")
+OPEN = ("received", "allocated", "backordered", "on_hold", "picking", "packed")
+
+RESOLVE_SKUS = """
+select i, s.id, s.code, s.tracks_lot
+  from unnest($1::text[], $2::text[]) with ordinality as wanted(code, barcode, i)
+  left join sku_barcodes b on b.barcode = wanted.barcode
+  left join skus s on s.id = coalesce(b.sku_id, (select id from skus where code = wanted.code))
+ order by i
+"""
+
+INSERT_ORDER = """
+with placed as (
+    insert into orders (channel_id, external_id, source_id, ship_to, service_level, carrier, priority, ship_by,
+                        notes, allow_partial)
+    values ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10)
+        on conflict (channel_id, external_id) do nothing
+    returning id, created_at, updated_at
+), lines as (
+    insert into order_lines (order_id, line_no, sku_id, lot, reference, quantity)
+    select placed.id, line.no, line.sku_id, line.lot, line.reference, line.quantity
+      from placed, unnest($11::int[], $12::bigint[], $13::text[], $14::text[], $15::bigint[])
+           as line(no, sku_id, lot, reference, quantity)
+)
+select id, created_at, updated_at from placed
+"""
+
+SELECT_ORDER = """
+select o.id, c.name as channel, o.external_id, o.status, o.ship_to, o.service_level, o.carrier, o.priority,
+       o.ship_by, o.notes, o.allow_partial, o.created_at, o.updated_at,
+       (select coalesce(jsonb_agg(jsonb_build_object(
+                 'line', l.line_no, 'sku', s.code, 'lot', l.lot, 'reference', l.reference, 'ordered', l.quantity,
+                 'allocated', l.allocated, 'picked', l.picked, 'packed', l.packed, 'shipped', l.shipped)
+               order by l.line_no), '[]')
+          from order_lines l join skus s on s.id = l.sku_id where l.order_id = o.id) as lines,
+       (select coalesce(jsonb_agg(jsonb_build_object(
+                 'carrier', sh.carrier, 'tracking_numbers', sh.tracking_numbers, 'shipped_at', sh.shipped_at)
+               order by sh.id), '[]')
+          from shipments sh where sh.order_id = o.id) as shipments,
+       (select coalesce(jsonb_agg(jsonb_build_object(
+                 'at', e.created_at, 'event', e.type,
+                 'detail', jsonb_build_object('status', e.payload->'status', 'note', e.payload->'note'))
+               order by e.id), '[]')
+          from events e where e.order_id = o.id) as timeline
+  from orders o join channels c on c.id = o.channel_id
+"""
+
+
+class _LineOut(msgspec.Struct):
+    line: int
+    sku: str
+    lot: str | None
+    reference: str
+    ordered: int
+    allocated: int
+    picked: int
+    packed: int
+    shipped: int
+
+
+def line_state(order_status: str, line: _LineOut) -> str:
+    if order_status == "cancelled":
+        return "cancelled"
+    for state, done in (("shipped", line.shipped), ("packed", line.packed), ("picked", line.picked)):
+        if done >= line.ordered:
+            return state
+    if line.allocated >= line.ordered:
+        return "allocated"
+    if line.allocated > 0 or order_status == "backordered":
+        return "backordered"
+    return "open"
+
+
+def _order(row: asyncpg.Record) -> Order:
+    fields = dict(row)
+    lines = msgspec.json.decode(fields.pop("lines"), type=list[_LineOut])
+    fields["lines"] = [OrderLine(**msgspec.structs.asdict(l), state=line_state(fields["status"], l)) for l in lines]
+    fields["ship_to"] = msgspec.json.decode(fields["ship_to"], type=Address)
+    fields["shipments"] = msgspec.json.decode(fields["shipments"], type=list[Shipment])
+    fields["timeline"] = msgspec.json.decode(fields["timeline"], type=list[TimelineEntry])
+    return Order(**fields)
+
+
+def event_payload(order: Order, note: str = "") -> dict:
+    """What channels receive about an order: everything but the timeline."""
+    data = msgspec.structs.asdict(order)
+    data.pop("timeline")
+    data["order_id"] = data.pop("id")
+    return data | {"note": note}
+
+
+async def _resolve_lines(conn: asyncpg.Connection, data: OrderCreate) -> list[asyncpg.Record]:
+    """The SKU of every line, or Invalid naming each line and field that is wrong."""
+    errors: list[FieldError] = []
+    barcodes: list[str | None] = []
+    for i, line in enumerate(data.lines):
+        if (line.sku is None) == (line.gtin is None):
+            errors.append(FieldError(f"lines[{i}].sku", "give either sku or gtin"))
+        barcode = None
+        if line.gtin is not None:
+            try:
+                barcode = normalize_gtin(line.gtin)
+            except ValueError as error:
+                errors.append(FieldError(f"lines[{i}].gtin", str(error)))
+        barcodes.append(barcode)
+    if errors:
+        raise Invalid(_summary(errors), errors=errors)
+    skus = await conn.fetch(RESOLVE_SKUS, [l.sku for l in data.lines], barcodes)
+    seen: dict[tuple[int, str | None], int] = {}
+    for i, (line, sku) in enumerate(zip(data.lines, skus)):
+        field = f"lines[{i}].sku" if line.sku is not None else f"lines[{i}].gtin"
+        if sku["id"] is None:
+            errors.append(FieldError(field, f"no SKU {line.sku or line.gtin!r} in the warehouse catalog"))
+            continue
+        if line.lot is not None and not sku["tracks_lot"]:
+            errors.append(FieldError(f"lines[{i}].lot", f"SKU {sku['code']} is not lot-tracked; leave lot out"))
+        key = (sku["id"], line.lot)
+        if key in seen:
+            errors.append(FieldError(f"lines[{i}]", f"SKU {sku['code']} is already on line {seen[key]}; put the quantity on one line"))
+        seen.setdefault(key, i)
+    if errors:
+        raise Invalid(_summary(errors), errors=errors)
+    return skus
+
+
+def _summary(errors: list[FieldError]) -> str:
+    return f"{len(errors)} problem(s) with the order; nothing was created: " + "; ".join(
+        f"{e.field}: {e.reason}" for e in errors[:5]
+    )
+
+
+async def create_order(
+    conn: asyncpg.Connection, channel: tuple[int, str], data: OrderCreate, source_id: str | None = None, note: str = ""
+) -> Order:
+    """Create the order and its order.accepted event. Call inside a transaction."""
+    skus = await _resolve_lines(conn, data)
+    placed = await conn.fetchrow(
+        INSERT_ORDER,
+        channel[0],
+        data.external_id,
+        source_id,
+        msgspec.json.encode(data.ship_to).decode(),
+        data.service_level,
+        data.carrier,
+        data.priority,
+        data.ship_by,
+        data.notes,
+        data.allow_partial,
+        list(range(1, len(data.lines) + 1)),
+        [s["id"] for s in skus],
+        [l.lot for l in data.lines],
+        [l.reference for l in data.lines],
+        [l.quantity for l in data.lines],
+    )
+    if placed is None:
+        existing = await conn.fetchval(
+            "select id from orders where channel_id = $1 and external_id = $2", channel[0], data.external_id
+        )
+        raise Conflict(
+            f"order {data.external_id} already exists as order {existing}", extensions={"order_id": existing}
+        )
+    order = Order(
+        id=placed["id"], channel=channel[1], external_id=data.external_id, status="received", ship_to=data.ship_to,
+        service_level=data.service_level, carrier=data.carrier, priority=data.priority, ship_by=data.ship_by,
+        notes=data.notes, allow_partial=data.allow_partial, created_at=placed["created_at"],
+        updated_at=placed["updated_at"], shipments=[], timeline=[],
+        lines=[
+            OrderLine(line=i, sku=s["code"], lot=l.lot, reference=l.reference, ordered=l.quantity, allocated=0,
+                      picked=0, packed=0, shipped=0, state="open")
+            for i, (l, s) in enumerate(zip(data.lines, skus), start=1)
+        ],
+    )
+    await events.emit(conn, "order.accepted", f"order:{order.id}", event_payload(order, note), channel[0], order.id)
+    return order
+
+
+async def create_batch(conn: asyncpg.Connection, channel: tuple[int, str], raw_orders: list[dict]) -> BatchResponse:
+    """Each order checked and created on its own (a savepoint each): one bad order blocks no other."""
+    results = []
+    for index, raw in enumerate(raw_orders):
+        external_id = raw.get("external_id") if isinstance(raw, dict) else None
+        external_id = external_id if isinstance(external_id, str) else None
+        try:
+            data = msgspec.convert(raw, OrderCreate, strict=True)
+            async with conn.transaction():
+                order = await create_order(conn, channel, data)
+            results.append(BatchResult(index=index, external_id=external_id, outcome="created", order_id=order.id, status=order.status))
+        except msgspec.ValidationError as error:
+            reason, _, path = str(error).partition(" - at `")
+            field = path.rstrip("`").removeprefix("$").removeprefix(".") or "order"
+            results.append(BatchResult(index=index, external_id=external_id, outcome="invalid", errors=[{"field": field, "reason": reason}]))
+        except Invalid as problem:
+            errors = [msgspec.structs.asdict(e) for e in problem.errors]
+            results.append(BatchResult(index=index, external_id=external_id, outcome="invalid", errors=errors))
+        except Conflict as problem:
+            results.append(BatchResult(index=index, external_id=external_id, outcome="duplicate", order_id=problem.extensions["order_id"]))
+    outcomes = [r.outcome for r in results]
+    return BatchResponse(
+        created=outcomes.count("created"), duplicate=outcomes.count("duplicate"), invalid=outcomes.count("invalid"), results=results
+    )
+
+
+async def get_order(conn: asyncpg.Connection, order_id: int, channel_id: int | None) -> Order:
+    """One order; a channel asking for another channel's order is told it does not exist."""
+    row = await conn.fetchrow(SELECT_ORDER + " where o.id = $1 and ($2::bigint is null or o.channel_id = $2)", order_id, channel_id)
+    if row is None:
+        raise NotFound(f"no order {order_id}")
+    return _order(row)
+
+
+async def list_orders(
+    conn: asyncpg.Connection,
+    channel_id: int | None,
+    after: int,
+    limit: int,
+    external_id: str | None = None,
+    status: str | None = None,
+    updated_since: datetime.datetime | None = None,
+) -> list[Order]:
+    rows = await conn.fetch(
+        SELECT_ORDER
+        + """
+         where o.id > $1 and ($3::bigint is null or o.channel_id = $3) and ($4::text is null or o.external_id = $4)
+           and ($5::text is null or o.status = $5) and ($6::timestamptz is null or o.updated_at >= $6)
+         order by o.id limit $2
+        """,
+        after,
+        limit,
+        channel_id,
+        external_id,
+        status,
+        updated_since,
+    )
+    return [_order(r) for r in rows]
+
+
+async def _lock_order(conn: asyncpg.Connection, order_id: int, channel_id: int | None) -> asyncpg.Record:
+    row = await conn.fetchrow(
+        "select id, channel_id, status from orders where id = $1 and ($2::bigint is null or channel_id = $2) for update",
+        order_id,
+        channel_id,
+    )
+    if row is None:
+        raise NotFound(f"no order {order_id}")
+    return row
+
+
+async def _set_status(conn: asyncpg.Connection, order: asyncpg.Record, status: str, event: str, note: str) -> Order:
+    await conn.execute("update orders set status = $2, updated_at = now() where id = $1", order["id"], status)
+    updated = await get_order(conn, order["id"], None)
+    await events.emit(conn, event, f"order:{order['id']}", event_payload(updated, note), order["channel_id"], order["id"])
+    return await get_order(conn, order["id"], None)
+
+
+def _refuse_after_picking(order: asyncpg.Record, action: str) -> None:
+    if order["status"] == "cancelled":
+        raise Conflict(f"order {order['id']} is already cancelled")
+    if order["status"] not in BEFORE_PICKING:
+        raise Conflict(f"order {order['id']} cannot be {action}: picking has started (status {order['status']})")
+
+
+async def cancel(conn: asyncpg.Connection, order_id: int, channel_id: int | None, reason: str) -> Order:
+    order = await _lock_order(conn, order_id, channel_id)
+    _refuse_after_picking(order, "cancelled")
+    await release_reservations(conn, order_id)
+    return await _set_status(conn, order, "cancelled", "order.cancelled", reason or "cancelled")
+
+
+async def hold(conn: asyncpg.Connection, order_id: int, channel_id: int | None, reason: str) -> Order:
+    order = await _lock_order(conn, order_id, channel_id)
+    _refuse_after_picking(order, "held")
+    if order["status"] == "on_hold":
+        raise Conflict(f"order {order_id} is already on hold")
+    return await _set_status(conn, order, "on_hold", "order.on_hold", reason or "held")
+
+
+async def release(conn: asyncpg.Connection, order_id: int, channel_id: int | None) -> Order:
+    order = await _lock_order(conn, order_id, channel_id)
+    if order["status"] != "on_hold":
+        raise Conflict(f"order {order_id} is not on hold (status {order['status']})")
+    status = await conn.fetchval(
+        """
+        select case when bool_and(allocated >= quantity) then 'allocated'
+                    when bool_or(allocated > 0) then 'backordered'
+                    else 'received' end
+          from order_lines where order_id = $1
+        """,
+        order_id,
+    )
+    return await _set_status(conn, order, status, "order.released", "released from hold")
+
+
+async def release_reservations(conn: asyncpg.Connection, order_id: int) -> None:
+    """Give back whatever the order's lines hold. (Allocation writes reservations; none exist before it.)"""
+    await conn.execute("update order_lines set allocated = 0 where order_id = $1", order_id)
+
+
+AVAILABILITY = """
+with wanted as (
+    select id, code from skus where code = any($1::text[])
+), sellable as (
+    select st.sku_id, l.warehouse_id, sum(st.quantity) as on_hand, sum(st.reserved) as reserved
+      from stock st join locations l on l.id = st.location_id
+     where st.sku_id in (select id from wanted) and l.type in ('storage', 'pick_face', 'receiving')
+     group by st.sku_id, l.warehouse_id
+), demand as (
+    select l.sku_id, sum(greatest(l.quantity - l.allocated - l.shipped, 0)) as unallocated
+      from order_lines l join orders o on o.id = l.order_id
+     where l.sku_id in (select id from wanted) and o.status in ('received', 'backordered', 'on_hold', 'allocated')
+     group by l.sku_id
+)
+select w.code as sku,
+       coalesce(sum(s.on_hand), 0)::bigint as on_hand,
+       coalesce(sum(s.reserved), 0)::bigint as reserved,
+       coalesce(max(d.unallocated), 0)::bigint as unallocated_demand,
+       coalesce(jsonb_agg(jsonb_build_object('warehouse', wh.code, 'on_hand', s.on_hand, 'reserved', s.reserved)
+                          order by wh.code) filter (where wh.code is not null), '[]') as warehouses
+  from wanted w
+  left join sellable s on s.sku_id = w.id
+  left join warehouses wh on wh.id = s.warehouse_id
+  left join demand d on d.sku_id = w.id
+ group by w.code
+ order by w.code
+"""
+
+
+async def availability(conn: asyncpg.Connection, skus: list[str]) -> list[SkuAvailability]:
+    rows = await conn.fetch(AVAILABILITY, skus)
+    unknown = sorted(set(skus) - {r["sku"] for r in rows})
+    if unknown:
+        raise Invalid(
+            f"unknown SKU(s): {', '.join(unknown)}", errors=[FieldError("sku", f"no SKU {code!r}") for code in unknown]
+        )
+    return [
+        SkuAvailability(
+            sku=r["sku"], on_hand=r["on_hand"], reserved=r["reserved"], unallocated_demand=r["unallocated_demand"],
+            available=max(r["on_hand"] - r["reserved"] - r["unallocated_demand"], 0),
+            warehouses=msgspec.json.decode(r["warehouses"], type=list[WarehouseStock]),
+        )
+        for r in rows
+    ]
