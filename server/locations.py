@@ -105,10 +105,10 @@ async def list_locations(
     return [Location(**dict(r)) for r in rows]
 
 
-async def stock_location_id(conn: asyncpg.Connection, code: str, field: str) -> int:
-    """The id of the stock-holding location with this code or barcode; an Invalid naming `field` if none."""
+async def stock_location(conn: asyncpg.Connection, code: str, field: str) -> asyncpg.Record:
+    """id and type of the stock-holding location with this code or barcode; an Invalid naming `field` if none."""
     rows = await conn.fetch(
-        "select id, kind, active, barcode = $1 as by_barcode from locations where barcode = $1 or code = $1"
+        "select id, type, kind, active, barcode = $1 as by_barcode from locations where barcode = $1 or code = $1"
         " order by by_barcode desc limit 2",
         code,
     )
@@ -121,4 +121,4 @@ async def stock_location_id(conn: asyncpg.Connection, code: str, field: str) -> 
         raise Invalid.field(field, f"{code!r} is a {row['kind']}, not a bin or area that can hold stock")
     if not row["active"]:
         raise Invalid.field(field, f"location {code!r} is inactive")
-    return row["id"]
+    return row

@@ -8,10 +8,9 @@ import msgspec
 from schema.common import FieldError
 from schema.gtin import normalize_gtin
 from schema.orders import (
-    Address, BatchResponse, BatchResult, Order, OrderCreate, OrderLine, Shipment, SkuAvailability,
-    TimelineEntry, WarehouseStock,
+    Address, BatchResponse, BatchResult, Order, OrderCreate, OrderLine, Shipment, TimelineEntry,
 )
-from server import events
+from server import availability, events
 from server.problems import Conflict, Invalid, NotFound
 
 # Picking has not started: the customer may still cancel or hold.
@@ -188,6 +187,7 @@ async def create_order(
         ],
     )
     await events.emit(conn, "order.accepted", f"order:{order.id}", event_payload(order, note), channel[0], order.id)
+    await availability.announce(conn, [line.sku for line in order.lines])
     return order
 
 
@@ -280,7 +280,9 @@ async def cancel(conn: asyncpg.Connection, order_id: int, channel_id: int | None
     order = await _lock_order(conn, order_id, channel_id)
     _refuse_after_picking(order, "cancelled")
     await release_reservations(conn, order_id)
-    return await _set_status(conn, order, "cancelled", "order.cancelled", reason or "cancelled")
+    cancelled = await _set_status(conn, order, "cancelled", "order.cancelled", reason or "cancelled")
+    await availability.announce(conn, [line.sku for line in cancelled.lines])
+    return cancelled
 
 
 async def hold(conn: asyncpg.Connection, order_id: int, channel_id: int | None, reason: str) -> Order:
@@ -310,49 +312,3 @@ async def release(conn: asyncpg.Connection, order_id: int, channel_id: int | Non
 async def release_reservations(conn: asyncpg.Connection, order_id: int) -> None:
     """Give back whatever the order's lines hold. (Allocation writes reservations; none exist before it.)"""
     await conn.execute("update order_lines set allocated = 0 where order_id = $1", order_id)
-
-
-AVAILABILITY = """
-with wanted as (
-    select id, code from skus where code = any($1::text[])
-), sellable as (
-    select st.sku_id, l.warehouse_id, sum(st.quantity) as on_hand, sum(st.reserved) as reserved
-      from stock st join locations l on l.id = st.location_id
-     where st.sku_id in (select id from wanted) and l.type in ('storage', 'pick_face', 'receiving')
-     group by st.sku_id, l.warehouse_id
-), demand as (
-    select l.sku_id, sum(greatest(l.quantity - l.allocated - l.shipped, 0)) as unallocated
-      from order_lines l join orders o on o.id = l.order_id
-     where l.sku_id in (select id from wanted) and o.status in ('received', 'backordered', 'on_hold', 'allocated')
-     group by l.sku_id
-)
-select w.code as sku,
-       coalesce(sum(s.on_hand), 0)::bigint as on_hand,
-       coalesce(sum(s.reserved), 0)::bigint as reserved,
-       coalesce(max(d.unallocated), 0)::bigint as unallocated_demand,
-       coalesce(jsonb_agg(jsonb_build_object('warehouse', wh.code, 'on_hand', s.on_hand, 'reserved', s.reserved)
-                          order by wh.code) filter (where wh.code is not null), '[]') as warehouses
-  from wanted w
-  left join sellable s on s.sku_id = w.id
-  left join warehouses wh on wh.id = s.warehouse_id
-  left join demand d on d.sku_id = w.id
- group by w.code
- order by w.code
-"""
-
-
-async def availability(conn: asyncpg.Connection, skus: list[str]) -> list[SkuAvailability]:
-    rows = await conn.fetch(AVAILABILITY, skus)
-    unknown = sorted(set(skus) - {r["sku"] for r in rows})
-    if unknown:
-        raise Invalid(
-            f"unknown SKU(s): {', '.join(unknown)}", errors=[FieldError("sku", f"no SKU {code!r}") for code in unknown]
-        )
-    return [
-        SkuAvailability(
-            sku=r["sku"], on_hand=r["on_hand"], reserved=r["reserved"], unallocated_demand=r["unallocated_demand"],
-            available=max(r["on_hand"] - r["reserved"] - r["unallocated_demand"], 0),
-            warehouses=msgspec.json.decode(r["warehouses"], type=list[WarehouseStock]),
-        )
-        for r in rows
-    ]

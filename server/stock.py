@@ -10,8 +10,9 @@ import json
 import asyncpg
 
 from schema.stock import Adjustment, LedgerCheck, Move, Movement, OnHand, ReasonCodeOut
+from server import availability
 from server.catalog import sku_id
-from server.locations import stock_location_id
+from server.locations import stock_location
 from server.problems import InsufficientStock, Invalid
 
 ADJUST_IN_REASONS = ("found", "count", "opening", "return", "receipt")
@@ -128,12 +129,12 @@ async def adjust(conn: asyncpg.Connection, data: Adjustment, user: tuple[int, st
     if data.reason not in allowed:
         raise Invalid.field("reason", f"an adjustment {data.direction} takes one of: {', '.join(allowed)}")
     sku = await sku_id(conn, data.sku, "sku")
-    location = await stock_location_id(conn, data.location, "location")
+    location = await stock_location(conn, data.location, "location")
     if data.direction == "in":
         _check_entering(sku, data.lot, data.expiry, data.sku)
-        ends = {"to_location": location, "to_lpn": data.lpn}
+        ends = {"to_location": location["id"], "to_lpn": data.lpn}
     else:
-        ends = {"from_location": location, "from_lpn": data.lpn}
+        ends = {"from_location": location["id"], "from_lpn": data.lpn}
     row = await apply_movement(
         conn,
         sku=sku["id"],
@@ -146,6 +147,8 @@ async def adjust(conn: asyncpg.Connection, data: Adjustment, user: tuple[int, st
         describe=_describe(data.sku, data.location, data.lot, data.lpn),
         **ends,
     )
+    if location["type"] in availability.SELLABLE_TYPES:
+        await availability.announce(conn, [data.sku])
     inbound = data.direction == "in"
     return Movement(
         id=row["id"],
@@ -169,9 +172,9 @@ async def move(conn: asyncpg.Connection, data: Move, user: tuple[int, str]) -> M
         raise Invalid.field("reason", f"a move takes one of: {', '.join(MOVE_REASONS)}")
     to_lpn = data.from_lpn if data.to_lpn is None else data.to_lpn
     sku = await sku_id(conn, data.sku, "sku")
-    source = await stock_location_id(conn, data.from_location, "from_location")
-    target = await stock_location_id(conn, data.to_location, "to_location")
-    if source == target and data.from_lpn == to_lpn:
+    source = await stock_location(conn, data.from_location, "from_location")
+    target = await stock_location(conn, data.to_location, "to_location")
+    if source["id"] == target["id"] and data.from_lpn == to_lpn:
         raise Invalid.field("to_location", "the stock is already there; choose another location or LPN")
     row = await apply_movement(
         conn,
@@ -179,8 +182,8 @@ async def move(conn: asyncpg.Connection, data: Move, user: tuple[int, str]) -> M
         quantity=data.quantity,
         reason=data.reason,
         user_id=user[0],
-        from_location=source,
-        to_location=target,
+        from_location=source["id"],
+        to_location=target["id"],
         lot=data.lot,
         expiry=data.expiry,
         from_lpn=data.from_lpn,
@@ -188,6 +191,8 @@ async def move(conn: asyncpg.Connection, data: Move, user: tuple[int, str]) -> M
         reference=data.reference,
         describe=_describe(data.sku, data.from_location, data.lot, data.from_lpn),
     )
+    if (source["type"] in availability.SELLABLE_TYPES) != (target["type"] in availability.SELLABLE_TYPES):
+        await availability.announce(conn, [data.sku])
     return Movement(
         id=row["id"],
         at=row["at"],

@@ -8,6 +8,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from schema.common import Page
 from schema.orders import BatchRequest, BatchResponse, Order, OrderCreate, OrderStatus, SkuAvailability
+from server import availability as available
 from server import orders
 from server.api.common import (
     Conn, Cursor, IdempotencyKey, PageSize, after_cursor, allow, channel_only, channel_scope, once, page,
@@ -94,4 +95,4 @@ class OrderController(Controller):
 async def availability(
     conn: Conn, sku: Annotated[list[str], QueryParameter(min_items=1, max_items=500, description="repeat for several")]
 ) -> list[SkuAvailability]:
-    return await orders.availability(conn, sku)
+    return await available.of(conn, sku)

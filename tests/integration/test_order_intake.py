@@ -89,7 +89,8 @@ async def test_two_channels_cannot_see_each_others_orders(client, conn):
     assert (await client.get(f"/api/v1/orders/{placed['id']}", headers=key(market))).status_code == 404
     assert (await client.post(f"/api/v1/orders/{placed['id']}/cancel", headers=key(market))).status_code == 404
     assert (await client.get("/api/v1/orders", headers=key(market))).json()["items"] == []
-    assert (await client.get("/api/v1/events", headers=key(market))).json()["events"] == []
+    seen_by_market = (await client.get("/api/v1/events", headers=key(market))).json()["events"]
+    assert [e for e in seen_by_market if e["type"].startswith("order.")] == []
     # the same external id is fine in another channel
     assert (await client.post("/api/v1/orders", json=order(), headers=key(market))).status_code == 201
     assert (await client.get(f"/api/v1/orders/{placed['id']}", headers=bearer("supervisor"))).status_code == 200

@@ -1,5 +1,8 @@
+from labels.emulator import EmulatorThread
 from tests.conftest import bearer
-from tests.integration.test_print_support import LOCATION, add_printer, emulator, print_label  # noqa: F401
+from tests.integration.test_print_support import (  # noqa: F401
+    LOCATION, add_printer, emulator, fast_retries, free_port, job, print_label, wait_until,
+)
 
 
 async def test_a_printer_reporting_paper_out_refuses_the_job_with_that_reason(client, emulator):
@@ -37,3 +40,27 @@ async def test_a_replay_of_the_refused_request_is_refused_again_and_sends_nothin
 
     assert first.status_code == again.status_code == 409
     assert emulator.received == []
+
+
+async def test_a_queued_job_waits_through_a_fault_and_prints_once_it_is_cleared(fast_retries, client):
+    port = free_port()
+    await add_printer(client, "DOCK-1", f"127.0.0.1:{port}", label_size="4x2")
+    queued = (await print_label(client, "DOCK-1", LOCATION)).json()  # printer down: queued
+    with EmulatorThread(port=port, render_png=False, faults={"paper_out"}) as emu:
+        faulted = await wait_until(lambda: _with_error(client, queued["id"], "paper out"))
+        assert faulted["status"] == "queued", "a fault met on a retry keeps the job for later"
+        assert emu.received == []
+        emu.faults = set()
+        await emu.wait_for_labels(1)
+        assert await wait_until(lambda: _with_status(client, queued["id"], "printed"))
+        assert emu.received == [queued["zpl"].strip().encode()]
+
+
+async def _with_error(client, job_id, words):
+    current = await job(client, job_id)
+    return current if words in current["last_error"] else None
+
+
+async def _with_status(client, job_id, status):
+    current = await job(client, job_id)
+    return current if current["status"] == status else None

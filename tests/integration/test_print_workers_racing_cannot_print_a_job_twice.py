@@ -2,6 +2,7 @@ import asyncio
 from collections import Counter
 
 import asyncpg
+import msgspec
 
 from schema.printing import LocationLabel, PrinterCreate
 from server import printing
@@ -11,7 +12,7 @@ JOBS = 30
 
 
 async def test_two_workers_and_the_requests_racing_print_every_job_exactly_once(database_url, pool, emulator, monkeypatch):
-    monkeypatch.setattr(printing, "POLICY", printing.RetryPolicy(**{**{f: getattr(FAST, f) for f in FAST.__struct_fields__}, "batch": 4}))
+    monkeypatch.setattr(printing, "POLICY", msgspec.structs.replace(FAST, batch=4))  # small batches: more contention
     async with pool.acquire() as conn:
         user = (await conn.fetchval("select id from users where username = 'packer'"), "packer")
         await printing.create_printer(

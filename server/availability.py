@@ -1,0 +1,64 @@
+"""Available to promise per SKU, computed from stock and order lines (never a cached number),
+and the stock.available_changed event that tells every channel when it moves."""
+
+import asyncpg
+import msgspec
+
+from schema.common import FieldError
+from schema.orders import SkuAvailability, WarehouseStock
+from server import events
+from server.problems import Invalid
+
+# Where stock counts as sellable; stock in packing, staging or shipping is already picked.
+SELLABLE_TYPES = ("storage", "pick_face", "receiving")
+
+AVAILABILITY = """
+with wanted as (
+    select id, code from skus where code = any($1::text[])
+), sellable as (
+    select st.sku_id, l.warehouse_id, sum(st.quantity) as on_hand, sum(st.reserved) as reserved
+      from stock st join locations l on l.id = st.location_id
+     where st.sku_id in (select id from wanted) and l.type = any($2::text[])
+     group by st.sku_id, l.warehouse_id
+), demand as (
+    select l.sku_id, sum(greatest(l.quantity - l.allocated - l.shipped, 0)) as unallocated
+      from order_lines l join orders o on o.id = l.order_id
+     where l.sku_id in (select id from wanted) and o.status in ('received', 'backordered', 'on_hold', 'allocated')
+     group by l.sku_id
+)
+select w.code as sku,
+       coalesce(sum(s.on_hand), 0)::bigint as on_hand,
+       coalesce(sum(s.reserved), 0)::bigint as reserved,
+       coalesce(max(d.unallocated), 0)::bigint as unallocated_demand,
+       coalesce(jsonb_agg(jsonb_build_object('warehouse', wh.code, 'on_hand', s.on_hand, 'reserved', s.reserved)
+                          order by wh.code) filter (where wh.code is not null), '[]') as warehouses
+  from wanted w
+  left join sellable s on s.sku_id = w.id
+  left join warehouses wh on wh.id = s.warehouse_id
+  left join demand d on d.sku_id = w.id
+ group by w.code
+ order by w.code
+"""
+
+
+async def of(conn: asyncpg.Connection, skus: list[str]) -> list[SkuAvailability]:
+    rows = await conn.fetch(AVAILABILITY, skus, list(SELLABLE_TYPES))
+    unknown = sorted(set(skus) - {r["sku"] for r in rows})
+    if unknown:
+        raise Invalid(
+            f"unknown SKU(s): {', '.join(unknown)}", errors=[FieldError("sku", f"no SKU {code!r}") for code in unknown]
+        )
+    return [
+        SkuAvailability(
+            sku=r["sku"], on_hand=r["on_hand"], reserved=r["reserved"], unallocated_demand=r["unallocated_demand"],
+            available=max(r["on_hand"] - r["reserved"] - r["unallocated_demand"], 0),
+            warehouses=msgspec.json.decode(r["warehouses"], type=list[WarehouseStock]),
+        )
+        for r in rows
+    ]
+
+
+async def announce(conn: asyncpg.Connection, skus: list[str]) -> None:
+    """Emit stock.available_changed for these SKUs to every channel. Call in the change's transaction."""
+    for sku in await of(conn, sorted(set(skus))):
+        await events.emit(conn, "stock.available_changed", f"sku:{sku.sku}", sku)
