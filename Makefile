@@ -22,10 +22,14 @@ test: install-test
 	sh tests/labels/install_cups.sh
 	$(BIN)/pytest
 
+# wrk (a C load generator) drives the single-order HTTP benchmark; installed when root with apt-get.
 bench: install-test
 	$(BIN)/pip install --disable-pip-version-check -q -e '.[test,bench]'
+	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || true
 	$(BIN)/python -m bench.cold_start
 	$(BIN)/python -m bench.moves
+	$(BIN)/python -m bench.orders
+	$(BIN)/python -m bench.events
 	$(BIN)/python bench/labels_bench.py
 	$(BIN)/python bench/walk_bench.py
 

@@ -1,6 +1,9 @@
 """Available to promise per SKU, computed from stock and order lines (never a cached number),
 and the stock.available_changed event that tells every channel when it moves."""
 
+import asyncio
+import logging
+
 import asyncpg
 import msgspec
 
@@ -8,6 +11,8 @@ from schema.common import FieldError
 from schema.orders import SkuAvailability, WarehouseStock
 from server import events
 from server.problems import Invalid
+
+log = logging.getLogger("wms.availability")
 
 # Where stock counts as sellable; stock in packing, staging or shipping is already picked.
 SELLABLE_TYPES = ("storage", "pick_face", "receiving")
@@ -59,6 +64,42 @@ async def of(conn: asyncpg.Connection, skus: list[str]) -> list[SkuAvailability]
 
 
 async def announce(conn: asyncpg.Connection, skus: list[str]) -> None:
-    """Emit stock.available_changed for these SKUs to every channel. Call in the change's transaction."""
-    for sku in await of(conn, sorted(set(skus))):
-        await events.emit(conn, "stock.available_changed", f"sku:{sku.sku}", sku)
+    """Note that these SKUs' availability changed. Call in the change's transaction: the note
+    commits with it, and the publisher turns notes into stock.available_changed events."""
+    await conn.execute(
+        "insert into availability_changes (sku_id) select id from skus where code = any($1::text[])", skus
+    )
+
+
+# Take up to $1 notes (rows another publisher holds are skipped) and the SKUs they name.
+TAKE_CHANGES = """
+with taken as (
+    delete from availability_changes
+     where id in (select id from availability_changes order by id limit $1 for update skip locked)
+    returning sku_id
+)
+select distinct s.code from taken join skus s on s.id = taken.sku_id order by s.code
+"""
+
+
+async def publish(conn: asyncpg.Connection, limit: int = 5000) -> int:
+    """One stock.available_changed event per SKU noted since the last call, to every channel.
+
+    Many changes to one SKU within a round become one event with the current numbers.
+    """
+    async with conn.transaction():
+        codes = [r["code"] for r in await conn.fetch(TAKE_CHANGES, limit)]
+        for sku in await of(conn, codes) if codes else []:
+            await events.emit(conn, "stock.available_changed", f"sku:{sku.sku}", sku)
+    return len(codes)
+
+
+async def publisher(pool: asyncpg.Pool, interval: float) -> None:
+    """Publish noted changes every `interval` seconds until cancelled."""
+    while True:
+        try:
+            async with pool.acquire() as conn:
+                await publish(conn)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            log.exception("publishing availability changes failed; retrying")
+        await asyncio.sleep(interval)

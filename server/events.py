@@ -39,6 +39,13 @@ async def emit(
     return await conn.fetchval(EMIT, channel_id, stream, type_, order_id, msgspec.json.encode(payload).decode())
 
 
+async def emit_many(conn: asyncpg.Connection, items: list[tuple[str, str, msgspec.Struct | dict, int | None, int | None]]) -> None:
+    """Several events at once, in order: (type, stream, payload, channel_id, order_id) each."""
+    await conn.executemany(
+        EMIT, [(channel_id, stream, type_, order_id, msgspec.json.encode(payload).decode()) for type_, stream, payload, channel_id, order_id in items]
+    )
+
+
 def body(event_id: int, type_: str, created_at: datetime.datetime, payload: str) -> bytes:
     """The JSON an endpoint receives and a poller reads: the same for both."""
     return b'{"id":"evt_%d","type":%s,"timestamp":%s,"data":%s}' % (

@@ -17,12 +17,13 @@ from server.problems import Conflict, Invalid, NotFound
 BEFORE_PICKING = ("received", "allocated", "backordered", "on_hold")
 OPEN = ("received", "allocated", "backordered", "on_hold", "picking", "packed")
 
+# The SKU of every line of every order in a call, by code or by barcode, in line order.
 RESOLVE_SKUS = """
-select i, s.id, s.code, s.tracks_lot
+select s.id, s.code, s.tracks_lot
   from unnest($1::text[], $2::text[]) with ordinality as wanted(code, barcode, i)
   left join sku_barcodes b on b.barcode = wanted.barcode
   left join skus s on s.id = coalesce(b.sku_id, (select id from skus where code = wanted.code))
- order by i
+ order by wanted.i
 """
 
 INSERT_ORDER = """
@@ -38,7 +39,7 @@ with placed as (
       from placed, unnest($11::int[], $12::bigint[], $13::text[], $14::text[], $15::bigint[])
            as line(no, sku_id, lot, reference, quantity)
 )
-select id, created_at, updated_at from placed
+select placed.id, placed.created_at, placed.updated_at from (select) as one left join placed on true
 """
 
 SELECT_ORDER = """
@@ -105,8 +106,8 @@ def event_payload(order: Order, note: str = "") -> dict:
     return data | {"note": note}
 
 
-async def _resolve_lines(conn: asyncpg.Connection, data: OrderCreate) -> list[asyncpg.Record]:
-    """The SKU of every line, or Invalid naming each line and field that is wrong."""
+def _barcodes(data: OrderCreate) -> tuple[list[str | None], list[FieldError]]:
+    """Each line's GTIN as 14 digits (None for lines given by SKU code), and what is wrong."""
     errors: list[FieldError] = []
     barcodes: list[str | None] = []
     for i, line in enumerate(data.lines):
@@ -119,9 +120,11 @@ async def _resolve_lines(conn: asyncpg.Connection, data: OrderCreate) -> list[as
             except ValueError as error:
                 errors.append(FieldError(f"lines[{i}].gtin", str(error)))
         barcodes.append(barcode)
-    if errors:
-        raise Invalid(_summary(errors), errors=errors)
-    skus = await conn.fetch(RESOLVE_SKUS, [l.sku for l in data.lines], barcodes)
+    return barcodes, errors
+
+
+def _check_lines(data: OrderCreate, skus: list[asyncpg.Record]) -> list[FieldError]:
+    errors: list[FieldError] = []
     seen: dict[tuple[int, str | None], int] = {}
     for i, (line, sku) in enumerate(zip(data.lines, skus)):
         field = f"lines[{i}].sku" if line.sku is not None else f"lines[{i}].gtin"
@@ -134,9 +137,25 @@ async def _resolve_lines(conn: asyncpg.Connection, data: OrderCreate) -> list[as
         if key in seen:
             errors.append(FieldError(f"lines[{i}]", f"SKU {sku['code']} is already on line {seen[key]}; put the quantity on one line"))
         seen.setdefault(key, i)
-    if errors:
-        raise Invalid(_summary(errors), errors=errors)
-    return skus
+    return errors
+
+
+async def _resolve(conn: asyncpg.Connection, batch: list[OrderCreate]) -> list[list[asyncpg.Record] | Invalid]:
+    """Per order: the SKU of each line, or an Invalid naming each line and field that is wrong.
+
+    One query for the whole call, however many orders it holds."""
+    checked = [_barcodes(data) for data in batch]
+    codes = [line.sku for data in batch for line in data.lines]
+    barcodes = [b for found, _ in checked for b in found]
+    rows = await conn.fetch(RESOLVE_SKUS, codes, barcodes)
+    results: list[list[asyncpg.Record] | Invalid] = []
+    start = 0
+    for data, (_, errors) in zip(batch, checked):
+        skus = rows[start : start + len(data.lines)]
+        start += len(data.lines)
+        errors = errors or _check_lines(data, skus)
+        results.append(Invalid(_summary(errors), errors=errors) if errors else skus)
+    return results
 
 
 def _summary(errors: list[FieldError]) -> str:
@@ -145,75 +164,112 @@ def _summary(errors: list[FieldError]) -> str:
     )
 
 
+class Placed(msgspec.Struct):
+    """One order of a call: created, or the id of the order its external id already names."""
+
+    order: Order | None = None
+    duplicate_of: int | None = None
+
+
 async def create_order(
     conn: asyncpg.Connection, channel: tuple[int, str], data: OrderCreate, source_id: str | None = None, note: str = ""
 ) -> Order:
     """Create the order and its order.accepted event. Call inside a transaction."""
-    skus = await _resolve_lines(conn, data)
-    placed = await conn.fetchrow(
-        INSERT_ORDER,
-        channel[0],
-        data.external_id,
-        source_id,
-        msgspec.json.encode(data.ship_to).decode(),
-        data.service_level,
-        data.carrier,
-        data.priority,
-        data.ship_by,
-        data.notes,
-        data.allow_partial,
-        list(range(1, len(data.lines) + 1)),
-        [s["id"] for s in skus],
-        [l.lot for l in data.lines],
-        [l.reference for l in data.lines],
-        [l.quantity for l in data.lines],
-    )
-    if placed is None:
-        existing = await conn.fetchval(
-            "select id from orders where channel_id = $1 and external_id = $2", channel[0], data.external_id
-        )
+    resolved = (await _resolve(conn, [data]))[0]
+    if isinstance(resolved, Invalid):
+        raise resolved
+    placed = (await _place(conn, channel, [(data, resolved)], source_id, note))[0]
+    if placed.order is None:
         raise Conflict(
-            f"order {data.external_id} already exists as order {existing}", extensions={"order_id": existing}
+            f"order {data.external_id} already exists as order {placed.duplicate_of}",
+            extensions={"order_id": placed.duplicate_of},
         )
-    order = Order(
-        id=placed["id"], channel=channel[1], external_id=data.external_id, status="received", ship_to=data.ship_to,
-        service_level=data.service_level, carrier=data.carrier, priority=data.priority, ship_by=data.ship_by,
-        notes=data.notes, allow_partial=data.allow_partial, created_at=placed["created_at"],
-        updated_at=placed["updated_at"], shipments=[], timeline=[],
-        lines=[
-            OrderLine(line=i, sku=s["code"], lot=l.lot, reference=l.reference, ordered=l.quantity, allocated=0,
-                      picked=0, packed=0, shipped=0, state="open")
-            for i, (l, s) in enumerate(zip(data.lines, skus), start=1)
+    return placed.order
+
+
+async def _place(
+    conn: asyncpg.Connection,
+    channel: tuple[int, str],
+    items: list[tuple[OrderCreate, list[asyncpg.Record]]],
+    source_id: str | None = None,
+    note: str = "",
+) -> list[Placed]:
+    """Insert checked orders with their lines and order.accepted events, a few round trips in all."""
+    rows = await conn.fetchmany(
+        INSERT_ORDER,
+        [
+            (
+                channel[0], data.external_id, source_id, msgspec.json.encode(data.ship_to).decode(), data.service_level,
+                data.carrier, data.priority, data.ship_by, data.notes, data.allow_partial,
+                list(range(1, len(data.lines) + 1)), [s["id"] for s in skus], [l.lot for l in data.lines],
+                [l.reference for l in data.lines], [l.quantity for l in data.lines],
+            )
+            for data, skus in items
         ],
     )
-    await events.emit(conn, "order.accepted", f"order:{order.id}", event_payload(order, note), channel[0], order.id)
-    await availability.announce(conn, [line.sku for line in order.lines])
-    return order
+    duplicates = [data.external_id for (data, _), row in zip(items, rows) if row["id"] is None]
+    existing = dict(
+        await conn.fetch(
+            "select external_id, id from orders where channel_id = $1 and external_id = any($2::text[])", channel[0], duplicates
+        )
+    ) if duplicates else {}
+    results: list[Placed] = []
+    for (data, skus), row in zip(items, rows):
+        if row["id"] is None:
+            results.append(Placed(duplicate_of=existing.get(data.external_id)))
+            continue
+        results.append(Placed(order=Order(
+            id=row["id"], channel=channel[1], external_id=data.external_id, status="received", ship_to=data.ship_to,
+            service_level=data.service_level, carrier=data.carrier, priority=data.priority, ship_by=data.ship_by,
+            notes=data.notes, allow_partial=data.allow_partial, created_at=row["created_at"],
+            updated_at=row["updated_at"], shipments=[], timeline=[],
+            lines=[
+                OrderLine(line=i, sku=s["code"], lot=l.lot, reference=l.reference, ordered=l.quantity, allocated=0,
+                          picked=0, packed=0, shipped=0, state="open")
+                for i, (l, s) in enumerate(zip(data.lines, skus), start=1)
+            ],
+        )))
+    created = [p.order for p in results if p.order is not None]
+    if created:
+        await events.emit_many(
+            conn,
+            [("order.accepted", f"order:{o.id}", event_payload(o, note), channel[0], o.id) for o in created],
+        )
+        await availability.announce(conn, sorted({line.sku for o in created for line in o.lines}))
+    return results
 
 
 async def create_batch(conn: asyncpg.Connection, channel: tuple[int, str], raw_orders: list[dict]) -> BatchResponse:
-    """Each order checked and created on its own (a savepoint each): one bad order blocks no other."""
-    results = []
+    """Each order checked on its own, so one bad order blocks no other; the good ones go in together."""
+    results: dict[int, BatchResult] = {}
+    valid: list[tuple[int, OrderCreate]] = []
     for index, raw in enumerate(raw_orders):
-        external_id = raw.get("external_id") if isinstance(raw, dict) else None
-        external_id = external_id if isinstance(external_id, str) else None
+        external_id = raw.get("external_id") if isinstance(raw.get("external_id"), str) else None
         try:
-            data = msgspec.convert(raw, OrderCreate, strict=True)
-            async with conn.transaction():
-                order = await create_order(conn, channel, data)
-            results.append(BatchResult(index=index, external_id=external_id, outcome="created", order_id=order.id, status=order.status))
+            valid.append((index, msgspec.convert(raw, OrderCreate, strict=True)))
         except msgspec.ValidationError as error:
             reason, _, path = str(error).partition(" - at `")
             field = path.rstrip("`").removeprefix("$").removeprefix(".") or "order"
-            results.append(BatchResult(index=index, external_id=external_id, outcome="invalid", errors=[{"field": field, "reason": reason}]))
-        except Invalid as problem:
-            errors = [msgspec.structs.asdict(e) for e in problem.errors]
-            results.append(BatchResult(index=index, external_id=external_id, outcome="invalid", errors=errors))
-        except Conflict as problem:
-            results.append(BatchResult(index=index, external_id=external_id, outcome="duplicate", order_id=problem.extensions["order_id"]))
-    outcomes = [r.outcome for r in results]
+            results[index] = BatchResult(index=index, external_id=external_id, outcome="invalid", errors=[{"field": field, "reason": reason}])
+    checked = []
+    for (index, data), resolved in zip(valid, await _resolve(conn, [data for _, data in valid])):
+        if isinstance(resolved, Invalid):
+            errors = [msgspec.structs.asdict(e) for e in resolved.errors]
+            results[index] = BatchResult(index=index, external_id=data.external_id, outcome="invalid", errors=errors)
+        else:
+            checked.append((index, data, resolved))
+    placed = await _place(conn, channel, [(data, skus) for _, data, skus in checked])
+    for (index, data, _), outcome in zip(checked, placed):
+        if outcome.order is None:
+            results[index] = BatchResult(index=index, external_id=data.external_id, outcome="duplicate", order_id=outcome.duplicate_of)
+        else:
+            results[index] = BatchResult(
+                index=index, external_id=data.external_id, outcome="created", order_id=outcome.order.id, status="received"
+            )
+    ordered = [results[i] for i in sorted(results)]
+    outcomes = [r.outcome for r in ordered]
     return BatchResponse(
-        created=outcomes.count("created"), duplicate=outcomes.count("duplicate"), invalid=outcomes.count("invalid"), results=results
+        created=outcomes.count("created"), duplicate=outcomes.count("duplicate"), invalid=outcomes.count("invalid"), results=ordered
     )
 
 

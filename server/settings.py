@@ -19,6 +19,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_schedule: tuple[float, ...] = (5, 30, 120, 600, 1800, 3600, 7200, 14400)
     webhook_timeout: float = 10.0
     deliver_webhooks: bool = True
+    # How often noted availability changes become stock.available_changed events (seconds).
+    availability_interval: float = 1.0
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

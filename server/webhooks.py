@@ -18,6 +18,7 @@ import asyncpg
 import httpx
 from standardwebhooks import Webhook
 
+from server import availability
 from server.events import NOTIFY_CHANNEL, body
 
 log = logging.getLogger("wms.webhooks")
@@ -148,15 +149,20 @@ class Deliverer:
 
 @asynccontextmanager
 async def webhook_worker(app) -> AsyncIterator[None]:
-    """Run one Deliverer beside the API in each server process (Settings.deliver_webhooks)."""
+    """Run a Deliverer and an availability publisher beside the API in each server process."""
     settings = app.state.settings
     if not settings.deliver_webhooks:
         yield
         return
-    task = asyncio.create_task(Deliverer(app.state.pool, settings.webhook_schedule, settings.webhook_timeout).run())
+    tasks = [
+        asyncio.create_task(Deliverer(app.state.pool, settings.webhook_schedule, settings.webhook_timeout).run()),
+        asyncio.create_task(availability.publisher(app.state.pool, settings.availability_interval)),
+    ]
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

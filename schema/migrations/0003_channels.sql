@@ -114,3 +114,12 @@ create table webhook_receipts (
     received_at timestamptz not null default now(),
     primary key (channel_id, store, delivery_id)
 );
+
+-- SKUs whose available-to-promise may have changed, appended in the change's transaction and
+-- turned into stock.available_changed events by a publisher (append-only, so concurrent orders
+-- for one SKU never wait on each other here).
+create table availability_changes (
+    id         bigint generated always as identity primary key,
+    sku_id     bigint not null references skus,
+    changed_at timestamptz not null default now()
+);

@@ -15,7 +15,10 @@ from tests.receiver import Receiver
 @pytest.fixture
 async def fast_client(database_url):
     """The app with its delivery worker retrying every 0.2 s, three retries before it gives up."""
-    settings = Settings(database_url=database_url, pool_min=1, pool_max=20, webhook_schedule=(0.2, 0.2, 0.2), webhook_timeout=2)
+    settings = Settings(
+        database_url=database_url, pool_min=1, pool_max=20, webhook_schedule=(0.2, 0.2, 0.2), webhook_timeout=2,
+        availability_interval=0.1,
+    )
     async with AsyncTestClient(create_app(settings)) as client:
         yield client
 
@@ -144,6 +147,7 @@ async def test_every_channel_hears_when_a_skus_available_to_promise_changes(fast
     found = {"location": "BIN-1", "sku": "APPLE", "quantity": 10, "direction": "in", "reason": "found"}
 
     await fast_client.post("/api/v1/stock/adjustments", json=found, headers=bearer("supervisor"))
+    await eventually(lambda: len(receiver.accepted) == 1)
     await fast_client.post("/api/v1/orders", json=order(), headers=key(shop))  # 2 APPLE ordered
 
     await eventually(lambda: len(receiver.accepted) == 2)
@@ -152,3 +156,17 @@ async def test_every_channel_hears_when_a_skus_available_to_promise_changes(fast
     assert [(a["sku"], a["on_hand"], a["unallocated_demand"], a["available"]) for a in availability] == [
         ("APPLE", 10, 2, 8), ("MILK", 0, 0, 0),
     ]
+
+
+async def test_many_changes_to_one_sku_within_a_moment_become_one_event_with_the_latest_numbers(database_url, conn):
+    settings = Settings(database_url=database_url, pool_min=1, pool_max=20, availability_interval=0.5)
+    async with AsyncTestClient(create_app(settings)) as client:
+        shop = await make_channel(conn)
+        receiver = Receiver(shop.webhook_secret)
+        await subscribe(client, shop, receiver.url, ["stock.available_changed"])
+        for i in range(5):
+            await client.post("/api/v1/orders", json=order(f"W-{i}"), headers=key(shop))
+        await eventually(lambda: len(receiver.accepted) >= 1)
+        await asyncio.sleep(1.2)
+    assert len(receiver.accepted) <= 2
+    assert receiver.accepted[-1]["data"]["unallocated_demand"] == 10

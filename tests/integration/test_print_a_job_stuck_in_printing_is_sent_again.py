@@ -2,7 +2,7 @@ import msgspec
 
 from schema.printing import LocationLabel, PrinterCreate
 from server import printing
-from tests.integration.test_print_support import FAST, emulator  # noqa: F401
+from tests.printers import FAST, emulator  # noqa: F401
 
 
 async def test_a_job_left_printing_by_a_sender_that_died_is_queued_again_and_printed(pool, emulator, monkeypatch):

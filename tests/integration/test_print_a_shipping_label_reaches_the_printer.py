@@ -2,7 +2,7 @@ import msgspec
 
 from labels import templates, to_zpl
 from tests.conftest import bearer
-from tests.integration.test_print_support import SHIPPING, add_printer, emulator, print_label  # noqa: F401
+from tests.printers import SHIPPING, add_printer, emulator, print_label  # noqa: F401
 
 
 async def test_a_printed_shipping_label_reaches_the_printer_as_exactly_its_zpl(client, emulator):

@@ -1,7 +1,7 @@
 import pytest
 
 from tests.conftest import bearer
-from tests.integration.test_print_support import SHIPPING, add_printer, emulator, print_label  # noqa: F401
+from tests.printers import SHIPPING, add_printer, emulator, print_label  # noqa: F401
 
 ITEM = {"kind": "item", "sku": "APPLE", "description": "Apple juice 1 L", "gtin": "4006381333931"}
 

@@ -3,7 +3,7 @@ import io
 from PIL import Image
 
 from tests.conftest import bearer
-from tests.integration.test_print_support import LOCATION, SHIPPING
+from tests.printers import LOCATION, SHIPPING
 
 
 async def test_a_preview_of_a_shipping_label_is_a_4x6_inch_png(client):

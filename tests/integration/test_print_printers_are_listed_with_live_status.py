@@ -1,6 +1,6 @@
 from labels.emulator import EmulatorThread
 from tests.conftest import bearer
-from tests.integration.test_print_support import add_printer, emulator, fast_retries, free_port  # noqa: F401
+from tests.printers import add_printer, emulator, fast_retries, free_port  # noqa: F401
 
 
 async def test_printers_are_listed_with_their_status_now(fast_retries, client, emulator):

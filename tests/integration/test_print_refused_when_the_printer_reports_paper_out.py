@@ -1,6 +1,6 @@
 from labels.emulator import EmulatorThread
 from tests.conftest import bearer
-from tests.integration.test_print_support import (  # noqa: F401
+from tests.printers import (  # noqa: F401
     LOCATION, add_printer, emulator, fast_retries, free_port, job, print_label, wait_until,
 )
 

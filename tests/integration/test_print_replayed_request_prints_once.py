@@ -1,4 +1,4 @@
-from tests.integration.test_print_support import LOCATION, add_printer, emulator, print_label  # noqa: F401
+from tests.printers import LOCATION, add_printer, emulator, print_label  # noqa: F401
 
 
 async def test_a_replayed_print_request_returns_the_same_job_and_prints_nothing_more(client, conn, emulator):

@@ -1,7 +1,7 @@
 import asyncio
 
 from labels.emulator import EmulatorThread
-from tests.integration.test_print_support import (  # noqa: F401
+from tests.printers import (  # noqa: F401
     SHIPPING, add_printer, fast_retries, free_port, job, print_label, wait_until,
 )
 

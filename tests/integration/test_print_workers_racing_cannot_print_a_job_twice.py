@@ -6,7 +6,7 @@ import msgspec
 
 from schema.printing import LocationLabel, PrinterCreate
 from server import printing
-from tests.integration.test_print_support import FAST, emulator  # noqa: F401
+from tests.printers import FAST, emulator  # noqa: F401
 
 JOBS = 30
 
