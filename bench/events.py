@@ -42,22 +42,35 @@ async def app(scope, receive, send):
 '''
 
 
-def arrivals(path: Path) -> dict[str, float]:
-    found = {}
-    for line in path.read_text().splitlines():
-        event_id, at = json.loads(line)
-        found.setdefault(event_id, at)
-    return found
+class Arrivals:
+    """The receiver's log, read on from where the last look stopped: re-reading it all every
+    50 ms would cost the measuring process (which also runs the Deliverer) O(n^2) CPU."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.found: dict[str, float] = {}
+        self._offset = 0
+
+    def read(self) -> dict[str, float]:
+        with self.path.open("rb") as f:
+            f.seek(self._offset)
+            chunk = f.read()
+        complete = chunk[: chunk.rfind(b"\n") + 1]  # a line still being written waits for the next look
+        self._offset += len(complete)
+        for line in complete.splitlines():
+            event_id, at = json.loads(line)
+            self.found.setdefault(event_id, at)
+        return self.found
 
 
-async def wait_for(path: Path, count: int, seconds: float = 120) -> dict[str, float]:
+async def wait_for(log: Arrivals, count: int, seconds: float = 120) -> dict[str, float]:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        found = arrivals(path)
+        found = log.read()
         if len(found) >= count:
             return found
         await asyncio.sleep(0.05)
-    raise SystemExit(f"only {len(arrivals(path))} of {count} events arrived")
+    raise SystemExit(f"only {len(log.read())} of {count} events arrived")
 
 
 async def main() -> None:
@@ -70,6 +83,7 @@ async def main() -> None:
         app_file, log = Path(tmp) / "receiver_app.py", Path(tmp) / "arrivals.jsonl"
         app_file.write_text(RECEIVER)
         log.touch()
+        arrived = Arrivals(log)
         port = free_port()
         receiver = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "receiver_app:app", "--port", str(port), "--log-level", "warning"],
@@ -82,14 +96,14 @@ async def main() -> None:
                     shop = await channels.create_channel(conn, ChannelCreate(name="bench"))
                     await channels.subscribe(conn, shop.channel.id, SubscriptionCreate(url=f"http://127.0.0.1:{port}/hooks"))
                 await asyncio.sleep(1.0)  # the receiver starts
-                worker = asyncio.create_task(Deliverer(pool, (1.0,)).run())
+                worker = asyncio.create_task(Deliverer(pool, (1.0,), **({"connections": int(os.environ["XCONN"])} if "XCONN" in os.environ else {}), **({"batch": int(os.environ["XBATCH"])} if "XBATCH" in os.environ else {})).run())
 
                 async with pool.acquire() as conn, conn.transaction():
                     await events.emit_many(
                         conn, [("order.accepted", f"order:{i}", {"n": i}, shop.channel.id, None) for i in range(args.events)]
                     )
                 started = time.time()
-                await wait_for(log, args.events)
+                await wait_for(arrived, args.events)
                 rate = args.events / (time.time() - started)
 
                 committed = {}
@@ -99,7 +113,7 @@ async def main() -> None:
                             event_id = await events.emit(conn, "order.accepted", f"order:p{i}", {"n": i}, shop.channel.id)
                         committed[f"evt_{event_id}"] = time.time()
                         await asyncio.sleep(0.01)
-                found = await wait_for(log, args.events + args.paced)
+                found = await wait_for(arrived, args.events + args.paced)
                 delays = sorted((found[e] - t) * 1000 for e, t in committed.items())
                 worker.cancel()
                 await asyncio.gather(worker, return_exceptions=True)

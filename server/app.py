@@ -16,7 +16,7 @@ from server.api.common import provide_conn, strict_body
 from server.api.errors import exception_handlers
 from server.api.health import health
 from server.api.locations import LocationController, WarehouseController
-from server.api.orders import OrderController, availability
+from server.api.orders import OrderController, allocate_order, availability
 from server.api.printing import LabelController, PrinterController, PrintJobController
 from server.api.security import authentication
 from server.api.stock import StockController
@@ -43,6 +43,7 @@ ROUTES = [
     ChannelController,
     OrderController,
     availability,
+    allocate_order,
     WebhookController,
     poll_events,
     receive_store_order,

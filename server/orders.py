@@ -10,7 +10,7 @@ from schema.gtin import normalize_gtin
 from schema.orders import (
     Address, BatchResponse, BatchResult, Order, OrderCreate, OrderLine, Shipment, TimelineEntry,
 )
-from server import availability, events
+from server import allocation, availability, events
 from server.problems import Conflict, Invalid, NotFound
 
 # Picking has not started: the customer may still cancel or hold.
@@ -236,6 +236,11 @@ async def _place(
             [("order.accepted", f"order:{o.id}", event_payload(o, note), channel[0], o.id) for o in created],
         )
         await availability.announce(conn, sorted({line.sku for o in created for line in o.lines}))
+        if await conn.fetchval("select allocate_on = 'arrival' from channels where id = $1", channel[0]):
+            for placed in results:
+                if placed.order is not None:
+                    await allocation.allocate_order(conn, placed.order.id)
+                    placed.order = await get_order(conn, placed.order.id, None)
     return results
 
 
@@ -264,7 +269,8 @@ async def create_batch(conn: asyncpg.Connection, channel: tuple[int, str], raw_o
             results[index] = BatchResult(index=index, external_id=data.external_id, outcome="duplicate", order_id=outcome.duplicate_of)
         else:
             results[index] = BatchResult(
-                index=index, external_id=data.external_id, outcome="created", order_id=outcome.order.id, status="received"
+                index=index, external_id=data.external_id, outcome="created", order_id=outcome.order.id,
+                status=outcome.order.status,
             )
     ordered = [results[i] for i in sorted(results)]
     outcomes = [r.outcome for r in ordered]
@@ -335,7 +341,7 @@ def _refuse_after_picking(order: asyncpg.Record, action: str) -> None:
 async def cancel(conn: asyncpg.Connection, order_id: int, channel_id: int | None, reason: str) -> Order:
     order = await _lock_order(conn, order_id, channel_id)
     _refuse_after_picking(order, "cancelled")
-    await release_reservations(conn, order_id)
+    await allocation.release(conn, order_id)
     cancelled = await _set_status(conn, order, "cancelled", "order.cancelled", reason or "cancelled")
     await availability.announce(conn, [line.sku for line in cancelled.lines])
     return cancelled
@@ -362,9 +368,22 @@ async def release(conn: asyncpg.Connection, order_id: int, channel_id: int | Non
         """,
         order_id,
     )
-    return await _set_status(conn, order, status, "order.released", "released from hold")
+    await conn.execute("update orders set status = $2, updated_at = now() where id = $1", order_id, status)
+    if status != "allocated" and await conn.fetchval(
+        "select allocate_on = 'arrival' from channels where id = $1", order["channel_id"]
+    ):
+        await allocation.allocate_order(conn, order_id, announce=False)
+    released = await get_order(conn, order_id, None)
+    await events.emit(
+        conn, "order.released", f"order:{order_id}", event_payload(released, "released from hold"), order["channel_id"], order_id
+    )
+    return await get_order(conn, order_id, None)
 
 
-async def release_reservations(conn: asyncpg.Connection, order_id: int) -> None:
-    """Give back whatever the order's lines hold. (Allocation writes reservations; none exist before it.)"""
-    await conn.execute("update order_lines set allocated = 0 where order_id = $1", order_id)
+async def allocate(conn: asyncpg.Connection, order_id: int) -> Order:
+    """A supervisor releases an order to allocation (channels that allocate on release)."""
+    order = await _lock_order(conn, order_id, None)
+    if order["status"] not in ("received", "backordered", "allocated"):
+        raise Conflict(f"order {order_id} cannot be allocated: it is {order['status']}")
+    await allocation.allocate_order(conn, order_id)
+    return await get_order(conn, order_id, None)

@@ -10,7 +10,7 @@ import json
 import asyncpg
 
 from schema.stock import Adjustment, LedgerCheck, Move, Movement, OnHand, ReasonCodeOut
-from server import availability
+from server import allocation, availability
 from server.catalog import sku_id
 from server.locations import stock_location
 from server.problems import InsufficientStock, Invalid
@@ -149,6 +149,8 @@ async def adjust(conn: asyncpg.Connection, data: Adjustment, user: tuple[int, st
     )
     if location["type"] in availability.SELLABLE_TYPES:
         await availability.announce(conn, [data.sku])
+    if data.direction == "in" and location["type"] in allocation.PICKABLE_TYPES:
+        await allocation.allocate_waiting(conn, [sku["id"]])
     inbound = data.direction == "in"
     return Movement(
         id=row["id"],
@@ -193,6 +195,8 @@ async def move(conn: asyncpg.Connection, data: Move, user: tuple[int, str]) -> M
     )
     if (source["type"] in availability.SELLABLE_TYPES) != (target["type"] in availability.SELLABLE_TYPES):
         await availability.announce(conn, [data.sku])
+    if target["type"] in allocation.PICKABLE_TYPES and source["type"] not in allocation.PICKABLE_TYPES:
+        await allocation.allocate_waiting(conn, [sku["id"]])
     return Movement(
         id=row["id"],
         at=row["at"],

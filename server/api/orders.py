@@ -85,6 +85,17 @@ class OrderController(Controller):
         )
 
 
+@post(
+    "/api/v1/orders/{order_id:int}/allocate",
+    operation_id="allocateOrder",
+    summary="Reserve stock for an order now (for channels that allocate on release)",
+    tags=["orders"],
+    guards=[allow(*STAFF)],
+)
+async def allocate_order(request: Request, conn: Conn, order_id: FromPath[int], idempotency_key: IdempotencyKey) -> Response[Order]:
+    return await once(request, conn, idempotency_key, order_id, lambda: orders.allocate(conn, order_id), 200)
+
+
 @get(
     "/api/v1/availability",
     operation_id="getAvailability",

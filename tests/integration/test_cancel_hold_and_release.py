@@ -12,14 +12,15 @@ async def test_an_order_is_held_released_and_cancelled_with_each_step_on_its_tim
     held = await client.post(f"/api/v1/orders/{placed['id']}/hold?reason=address+check", headers=key(shop))
     assert held.status_code == 200 and held.json()["status"] == "on_hold"
     released = await client.post(f"/api/v1/orders/{placed['id']}/release", headers=key(shop))
-    assert released.json()["status"] == "received"
+    assert released.json()["status"] == "backordered"  # there is no stock yet
     cancelled = await client.post(f"/api/v1/orders/{placed['id']}/cancel?reason=customer+asked", headers=key(shop))
 
     assert cancelled.json()["status"] == "cancelled"
     assert [l["state"] for l in cancelled.json()["lines"]] == ["cancelled"]
     timeline = cancelled.json()["timeline"]
-    assert [t["event"] for t in timeline] == ["order.accepted", "order.on_hold", "order.released", "order.cancelled"]
-    assert timeline[1]["detail"]["note"] == "address check"
+    events = ["order.accepted", "order.backordered", "order.on_hold", "order.released", "order.cancelled"]
+    assert [t["event"] for t in timeline] == events
+    assert timeline[2]["detail"]["note"] == "address check"
 
 
 async def test_once_picking_has_started_the_order_cannot_be_cancelled_or_held(client, conn):

@@ -17,11 +17,12 @@ async def test_a_channel_creates_an_order_and_reads_it_back(client, conn):
 
     assert created.status_code == 201, created.text
     placed = created.json()
-    assert placed["status"] == "received"
-    assert [(l["line"], l["sku"], l["ordered"], l["state"]) for l in placed["lines"]] == [(1, "APPLE", 2, "open"), (2, "MILK", 1, "open")]
+    assert placed["status"] == "backordered"  # the seed warehouse has no stock
+    states = [(l["line"], l["sku"], l["ordered"], l["state"]) for l in placed["lines"]]
+    assert states == [(1, "APPLE", 2, "backordered"), (2, "MILK", 1, "backordered")]
     read = (await client.get(f"/api/v1/orders/{placed['id']}", headers=key(shop))).json()
     assert read["external_id"] == "WEB-1001" and read["ship_to"]["city"] == "London"
-    assert [t["event"] for t in read["timeline"]] == ["order.accepted"]
+    assert [t["event"] for t in read["timeline"]] == ["order.accepted", "order.backordered"]
 
 
 async def test_every_bad_line_is_named_and_nothing_is_created(client, conn):
@@ -125,7 +126,7 @@ async def test_orders_are_found_by_reference_status_and_last_change(client, conn
         await client.post("/api/v1/orders", json=order(f"WEB-{i}"), headers=key(shop))
     found = (await client.get("/api/v1/orders?external_id=WEB-1", headers=key(shop))).json()["items"]
     assert [o["external_id"] for o in found] == ["WEB-1"]
-    pages = (await client.get("/api/v1/orders?status=received&limit=2", headers=key(shop))).json()
+    pages = (await client.get("/api/v1/orders?status=backordered&limit=2", headers=key(shop))).json()
     assert len(pages["items"]) == 2 and pages["next_cursor"]
     later = (await client.get("/api/v1/orders?updated_since=2999-01-01T00:00:00Z", headers=key(shop))).json()
     assert later["items"] == []

@@ -35,7 +35,7 @@ async def test_the_shopify_sample_becomes_a_correct_order(client, conn):
 
     assert response.status_code == 201, response.text
     order = response.json()["order"]
-    assert order["external_id"] == "#1001" and order["channel"] == "shop" and order["status"] == "received"
+    assert order["external_id"] == "#1001" and order["channel"] == "shop" and order["status"] == "backordered"
     assert [(l["sku"], l["ordered"]) for l in order["lines"]] == [("IPOD2008GREEN", 1), ("IPOD2008RED", 1), ("IPOD2008BLACK", 1)]
     assert order["ship_to"]["name"] == "Bob Norman" and order["ship_to"]["postal_code"] == "40202"
     assert order["ship_to"]["country"] == "US"
