@@ -80,7 +80,7 @@ async def allocate_order(conn: asyncpg.Connection, order_id: int, announce: bool
         """,
         order_id,
     )
-    if order["status"] not in ("received", "backordered", "allocated"):
+    if order["status"] not in ("received", "backordered", "allocated", "picking"):
         return order["status"]
     earliest_expiry = datetime.date.today() + datetime.timedelta(days=order["min_shelf_life_days"])
     short = False
@@ -96,7 +96,8 @@ async def allocate_order(conn: asyncpg.Connection, order_id: int, announce: bool
         if chosen:
             await conn.execute(RESERVE, [s for s, _ in chosen], [q for _, q in chosen], line["id"])
             touched.append(line["sku"])
-    status = "backordered" if short else "allocated"
+    # once picking has started (a short pick re-allocates), the order stays in picking if it can
+    status = "backordered" if short else ("picking" if order["status"] == "picking" else "allocated")
     if touched:
         await availability.announce(conn, touched)
     if status != order["status"]:

@@ -17,6 +17,7 @@ from server.api.errors import exception_handlers
 from server.api.health import health
 from server.api.locations import LocationController, WarehouseController
 from server.api.orders import OrderController, allocate_order, availability
+from server.api.picking import PickingController, WaveController, exceptions, replenishment_rule
 from server.api.printing import LabelController, PrinterController, PrintJobController
 from server.api.security import authentication
 from server.api.stock import StockController
@@ -47,6 +48,10 @@ ROUTES = [
     WebhookController,
     poll_events,
     receive_store_order,
+    WaveController,
+    PickingController,
+    exceptions,
+    replenishment_rule,
 ]
 
 

@@ -341,6 +341,9 @@ def _refuse_after_picking(order: asyncpg.Record, action: str) -> None:
 async def cancel(conn: asyncpg.Connection, order_id: int, channel_id: int | None, reason: str) -> Order:
     order = await _lock_order(conn, order_id, channel_id)
     _refuse_after_picking(order, "cancelled")
+    await conn.execute(
+        "update pick_tasks set status = 'cancelled' where order_id = $1 and status in ('open', 'assigned')", order_id
+    )
     await allocation.release(conn, order_id)
     cancelled = await _set_status(conn, order, "cancelled", "order.cancelled", reason or "cancelled")
     await availability.announce(conn, [line.sku for line in cancelled.lines])

@@ -35,6 +35,7 @@ async def seed(conn: asyncpg.Connection) -> None:
         )
     await locations.create_warehouse(conn, WarehouseCreate(code=WAREHOUSE, name="Test warehouse"))
     await locations.create_location(conn, LocationCreate(warehouse=WAREHOUSE, code="DOCK", kind="area", type="receiving"))
+    await locations.create_location(conn, LocationCreate(warehouse=WAREHOUSE, code="PACK", kind="area", type="packing", x=0.0, y=0.0))
     await locations.create_location(conn, LocationCreate(warehouse=WAREHOUSE, code="ZONE-A", kind="zone", type="storage"))
     for i, code in enumerate(BINS, start=1):
         await locations.create_location(

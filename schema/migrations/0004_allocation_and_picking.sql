@@ -35,7 +35,7 @@ create table pick_tasks (
     wave_id        bigint references waves,
     trip           bigint not null,
     sequence       integer not null,
-    reservation_id bigint references reservations,
+    reservation_id bigint references reservations on delete set null,
     order_id       bigint references orders,
     order_line_id  bigint references order_lines,
     location_id    bigint not null references locations,
