@@ -38,9 +38,10 @@ select r.id as reservation_id, l.order_id, l.id as order_line_id, st.location_id
                              - coalesce((select sum(t.picked) from pick_tasks t
                                           where t.reservation_id = r.id and t.status in ('done', 'short')), 0)
          as quantity,
-       loc.code, loc.x, loc.y, loc.pick_sequence, loc.warehouse_id
+       loc.code, loc.x, loc.y, loc.pick_sequence, loc.warehouse_id, o.priority, o.ship_by
   from reservations r
   join order_lines l on l.id = r.order_line_id
+  join orders o on o.id = l.order_id
   join stock st on st.id = r.stock_id
   join locations loc on loc.id = st.location_id
  where l.order_id = any($1::bigint[])
@@ -145,7 +146,21 @@ async def release_wave(conn: asyncpg.Connection, data: WaveRelease, user_id: int
     tasks = [dict(r) for r in await conn.fetch(UNTASKED, ready) if r["quantity"] > 0]
     zones = dict(await conn.fetch(ZONES, list({t["location_id"] for t in tasks}))) if tasks else {}
     trips = _trips(data, tasks, zones)
-    trip_ids = [await conn.fetchval("select nextval('pick_trips')") for _ in trips]
+    trip_ids = [
+        r["id"] for r in await conn.fetch(
+            """
+            insert into trips (wave_id, zone, priority, ship_by)
+            select $1, zone, priority, ship_by
+              from unnest($2::text[], $3::smallint[], $4::date[]) with ordinality as t(zone, priority, ship_by, n)
+             order by n
+            returning id
+            """,
+            wave_id,
+            [zones.get(trip[0]["location_id"]) if data.mode == "zone" else None for trip in trips],
+            [min(t["priority"] for t in trip) for trip in trips],
+            [min((t["ship_by"] for t in trip if t["ship_by"]), default=None) for trip in trips],
+        )
+    ]
     rows: list[tuple] = []
     layouts: dict[int, Layout | None] = {}
     depots: dict[int, int] = {}
@@ -181,43 +196,52 @@ def _trips(data: WaveRelease, tasks: list[dict], zones: dict[int, str]) -> list[
     ]
 
 
-# The first open task of each trip is the trip's handle: a picker locks it (SKIP LOCKED), so two
-# pickers asking at once get different trips. Replenishments come first, then the most urgent.
+# Replenishments first, then the most urgent trip; a trip another picker is claiming is skipped.
 CLAIM_TRIP = """
-select t.trip from pick_tasks t
-  left join orders o on o.id = t.order_id
+select id from trips t
  where (t.status = 'open' or (t.status = 'assigned' and t.lease_until < now()))
    and ($1::text is null or t.zone = $1)
-   and t.sequence = (select min(x.sequence) from pick_tasks x where x.trip = t.trip and x.status in ('open', 'assigned'))
- order by (t.kind = 'replenish') desc, o.priority nulls first, o.ship_by nulls last, t.trip
+   and exists (select 1 from pick_tasks x where x.trip = t.id and x.status in ('open', 'assigned'))
+ order by (t.kind = 'replenish') desc, t.priority, t.ship_by nulls last, t.id
  limit 1
-   for update of t skip locked
+   for update skip locked
 """
+
+
+async def _hold(conn: asyncpg.Connection, trip: int, user_id: int) -> bool:
+    await conn.execute(
+        "update trips set status = 'assigned', assigned_to = $2, lease_until = now() + $3 where id = $1", trip, user_id, LEASE
+    )
+    changed = await conn.execute(
+        """
+        update pick_tasks set status = 'assigned', assigned_to = $2, lease_until = now() + $3
+         where trip = $1 and status in ('open', 'assigned')
+        """,
+        trip, user_id, LEASE,
+    )
+    return changed != "UPDATE 0"
 
 
 async def next_trip(conn: asyncpg.Connection, data: TripRequest, user: tuple[int, str]) -> Trip:
     """The picker's current trip, or the best open one, now held by them."""
     current = await conn.fetchval(
-        "select trip from pick_tasks where assigned_to = $1 and status = 'assigned' and lease_until > now() limit 1", user[0]
+        "select id from trips where assigned_to = $1 and status = 'assigned' and lease_until > now()"
+        " and exists (select 1 from pick_tasks x where x.trip = trips.id and x.status = 'assigned') limit 1",
+        user[0],
     )
     trip = current or await conn.fetchval(CLAIM_TRIP, data.zone)
     if trip is None:
         raise NotFound("no work waiting" + (f" in zone {data.zone}" if data.zone else ""))
-    await conn.execute(
-        """
-        update pick_tasks set status = 'assigned', assigned_to = $2, lease_until = now() + $3
-         where trip = $1 and status in ('open', 'assigned')
-        """,
-        trip, user[0], LEASE,
-    )
+    await _hold(conn, trip, user[0])
     return await get_trip(conn, trip, user[1])
 
 
 async def get_trip(conn: asyncpg.Connection, trip: int, picker: str) -> Trip:
     rows = await conn.fetch(SELECT_TASKS + " where t.trip = $1 order by t.sequence", trip)
-    lease = await conn.fetchval("select max(lease_until) from pick_tasks where trip = $1", trip)
-    mode = await conn.fetchval("select w.mode from pick_tasks t left join waves w on w.id = t.wave_id where t.trip = $1 limit 1", trip)
-    return Trip(trip=trip, mode=mode or "replenish", picker=picker, lease_until=lease, walk_metres=None,
+    lease, mode = await conn.fetchrow(
+        "select t.lease_until, coalesce(w.mode, t.kind) from trips t left join waves w on w.id = t.wave_id where t.id = $1", trip
+    )
+    return Trip(trip=trip, mode=mode, picker=picker, lease_until=lease, walk_metres=None,
                 tasks=[Task(**dict(r)) for r in rows])
 
 
@@ -225,12 +249,7 @@ async def reassign(conn: asyncpg.Connection, trip: int, username: str) -> Trip:
     user = await conn.fetchval("select id from users where username = $1 and active", username)
     if user is None:
         raise Invalid.field("username", f"no active user {username!r}")
-    changed = await conn.execute(
-        "update pick_tasks set status = 'assigned', assigned_to = $2, lease_until = now() + $3"
-        " where trip = $1 and status in ('open', 'assigned')",
-        trip, user, LEASE,
-    )
-    if changed == "UPDATE 0":
+    if await conn.fetchval("select id from trips where id = $1 for update", trip) is None or not await _hold(conn, trip, user):
         raise NotFound(f"trip {trip} has no open tasks")
     return await get_trip(conn, trip, username)
 
@@ -313,6 +332,7 @@ async def _replenish(conn: asyncpg.Connection, task: asyncpg.Record, units: int,
         " where id = $1",
         task["id"], units,
     )
+    await _finish_trip_if_done(conn, task["trip"])
 
 
 async def _pick(conn: asyncpg.Connection, task: asyncpg.Record, units: int, tote: str, user: tuple[int, str]) -> None:
@@ -332,6 +352,7 @@ async def _pick(conn: asyncpg.Connection, task: asyncpg.Record, units: int, tote
         """,
         task["id"], units, tote, LEASE,
     )
+    await _finish_trip_if_done(conn, task["trip"])
     # the rest of the order's tasks on this cart go to the same tote
     await conn.execute(
         "update pick_tasks set tote = $3 where trip = $1 and order_id = $2 and tote is null", task["trip"], task["order_id"], tote
@@ -340,6 +361,14 @@ async def _pick(conn: asyncpg.Connection, task: asyncpg.Record, units: int, tote
     if order["status"] != "picking":
         await conn.execute("update orders set status = 'picking', updated_at = now() where id = $1", task["order_id"])
     await _replenish_if_low(conn, source["location_id"], task["sku_id"])
+
+
+async def _finish_trip_if_done(conn: asyncpg.Connection, trip: int) -> None:
+    await conn.execute(
+        "update trips set status = 'done' where id = $1"
+        " and not exists (select 1 from pick_tasks where trip = $1 and status in ('open', 'assigned'))",
+        trip,
+    )
 
 
 async def _result(conn: asyncpg.Connection, task: asyncpg.Record, message: str) -> PickResult:
@@ -400,6 +429,7 @@ async def short(conn: asyncpg.Connection, task_id: int, data: ShortPick, user: t
         held["location_id"], task["sku_id"], f"short pick (exception {exception_id})",
     )
     await conn.execute("update pick_tasks set status = 'short' where id = $1", task["id"])
+    await _finish_trip_if_done(conn, task["trip"])
     await allocation.allocate_order(conn, task["order_id"])
     new = [dict(r) for r in await conn.fetch(UNTASKED, [task["order_id"]]) if r["quantity"] > 0]
     if new:
@@ -448,7 +478,7 @@ async def _replenish_if_low(conn: asyncpg.Connection, location_id: int, sku_id: 
     )
     if source is None:
         return
-    trip = await conn.fetchval("select nextval('pick_trips')")
+    trip = await conn.fetchval("insert into trips (kind, priority) values ('replenish', 0) returning id")
     await conn.execute(
         "insert into pick_tasks (kind, trip, sequence, location_id, to_location_id, sku_id, lot, quantity)"
         " values ('replenish', $1, 1, $2, $3, $4, $5, $6)",

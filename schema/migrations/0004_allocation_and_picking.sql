@@ -27,13 +27,32 @@ create table waves (
     created_at  timestamptz not null default now()
 );
 
--- One task: pick (or replenish) `quantity` of a SKU/lot from a location. Tasks of one trip are
--- walked together in `sequence` order; a trip is held by one picker at a time.
+create sequence pick_trips;
+
+-- A trip: the tasks one picker walks together (an order, a cart of orders, a zone's share, a
+-- replenishment). Pickers claim trips with FOR UPDATE SKIP LOCKED; a lease brings an abandoned
+-- trip back to the pool.
+create table trips (
+    id          bigint primary key default nextval('pick_trips'),
+    kind        text not null default 'pick' check (kind in ('pick', 'replenish')),
+    wave_id     bigint references waves,
+    zone        text,
+    priority    smallint not null default 5,
+    ship_by     date,
+    status      text not null default 'open' check (status in ('open', 'assigned', 'done')),
+    assigned_to bigint references users,
+    lease_until timestamptz,
+    created_at  timestamptz not null default now()
+);
+create index trips_waiting on trips ((kind = 'replenish') desc, priority, ship_by, id) where status <> 'done';
+
+-- One task: pick (or replenish) `quantity` of a SKU/lot from a location, in `sequence` order
+-- within its trip.
 create table pick_tasks (
     id             bigint generated always as identity primary key,
     kind           text not null default 'pick' check (kind in ('pick', 'replenish')),
     wave_id        bigint references waves,
-    trip           bigint not null,
+    trip           bigint not null references trips,
     sequence       integer not null,
     reservation_id bigint references reservations on delete set null,
     order_id       bigint references orders,
@@ -53,7 +72,7 @@ create table pick_tasks (
 );
 create index pick_tasks_open on pick_tasks (status, kind, trip, sequence) where status in ('open', 'assigned');
 create index pick_tasks_order on pick_tasks (order_id);
-create sequence pick_trips;
+create index pick_tasks_trip on pick_tasks (trip, sequence);
 
 -- What went wrong on the floor, for a supervisor: a short pick, a damaged item.
 create table exceptions (

@@ -1,0 +1,192 @@
+"""Pick confirmations per second and their latency with 100 handhelds at once, and the time to
+release a wave of 10,000 order lines (allocation + tasks), on the demo warehouse.
+
+    .venv/bin/python -m bench.picking [--handhelds 100] [--lines 10000]
+
+Handhelds run in this process against the service layer (what the API handler calls, including
+the scan-id idempotency), sharing a pool of 20 connections as one server process would. The
+ceiling is the same writes of a pick done by one SQL statement straight through asyncpg.
+"""
+
+import argparse
+import asyncio
+import random
+import statistics
+import time
+
+import asyncpg
+import msgspec
+
+from bench._database import scratch_database
+from schema.channels import ChannelCreate
+from schema.orders import OrderCreate
+from schema.picking import PickConfirm, TripRequest, WaveRelease
+from server import channels, orders, picking
+from server.demo import load_demo
+from server.idempotency import run_once
+
+ADDRESS = {"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"}
+
+# The writes of one pick in one statement: the reservation, the bin (quantity and reserved), the
+# tote row, the ledger, the task and the order line.
+ONE_STATEMENT_PICK = """
+with r as (
+    update reservations set picked = picked + $2 where id = $1 returning stock_id
+), bin as (
+    update stock set quantity = quantity - $2, reserved = reserved - $2 where id = (select stock_id from r)
+    returning location_id, sku_id, lot, expiry
+), tote as (
+    insert into stock (location_id, sku_id, lot, expiry, lpn, quantity)
+    select $3, sku_id, lot, expiry, $4, $2 from bin
+        on conflict (location_id, sku_id, lot, coalesce(expiry, 'infinity'::date), lpn)
+        do update set quantity = stock.quantity + excluded.quantity
+), ledger as (
+    insert into movements (user_id, reason, sku_id, lot, expiry, from_location_id, to_location_id, to_lpn, quantity, reference)
+    select $5, 'pick', sku_id, lot, expiry, location_id, $3, $4, $2, 'bench' from bin
+), task as (
+    update pick_tasks set picked = picked + $2, status = 'done' where id = $6
+)
+update order_lines set picked = picked + $2 where id = $7
+"""
+
+
+async def make_orders(conn, channel: tuple[int, str], lines: int, per_order: int, tag: str) -> None:
+    skus = [r["code"] for r in await conn.fetch("select code from skus order by id")]
+    rng = random.Random(3)
+    for i in range(0, lines, per_order):
+        picked = rng.sample(skus, per_order)
+        data = {"external_id": f"{tag}-{i}", "ship_to": ADDRESS, "lines": [{"sku": s, "quantity": 1} for s in picked]}
+        async with conn.transaction():
+            await orders.create_order(conn, channel, msgspec.convert(data, OrderCreate))
+
+
+async def pickers(conn, count: int) -> list[tuple[int, str]]:
+    rows = []
+    for i in range(count):
+        rows.append(await conn.fetchrow(
+            "insert into users (username, name, role) values ($1, $1, 'picker') returning id, username", f"bench-picker-{i}"
+        ))
+    return [(r["id"], r["username"]) for r in rows]
+
+
+async def confirmations(pool, users, seconds: float, think: float = 0.0) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    stop = time.monotonic() + seconds
+
+    async def handheld(user) -> None:
+        async with pool.acquire() as conn:
+            try:
+                async with conn.transaction():
+                    trip = await picking.next_trip(conn, TripRequest(), user)
+            except Exception:  # noqa: BLE001 - no work left
+                return
+        for n, task in enumerate(trip.tasks):
+            if time.monotonic() > stop:
+                return
+            scan = PickConfirm(scan_id=f"{user[1]}-{task.id}", location=task.location_barcode,
+                               item=await gtin_of(pool, task.sku), count=task.quantity, tote=f"T-{user[1]}")
+            started = time.perf_counter()
+            async with pool.acquire() as conn:
+                async def action():
+                    return 200, msgspec.json.encode(await picking.confirm(conn, task.id, scan, user))
+                await run_once(conn, f"user:{user[0]}", scan.scan_id, msgspec.json.encode(scan), action)
+            latencies.append(time.perf_counter() - started)
+            await asyncio.sleep(think * random.uniform(0.5, 1.5))
+
+    async def keep_picking(user) -> None:
+        while time.monotonic() < stop:
+            before = len(latencies)
+            await handheld(user)
+            if len(latencies) == before:
+                return
+
+    started = time.monotonic()
+    await asyncio.gather(*(keep_picking(u) for u in users))
+    return latencies, time.monotonic() - started
+
+
+GTINS: dict[str, str] = {}
+
+
+async def gtin_of(pool, sku: str) -> str:
+    if sku not in GTINS:
+        GTINS[sku] = await pool.fetchval(
+            "select b.barcode from sku_barcodes b join skus s on s.id = b.sku_id where s.code = $1 and b.pack = 'each' and b.kind = 'gtin'", sku
+        )
+    return GTINS[sku]
+
+
+async def ceiling(pool, seconds: float, handhelds: int, user_id: int) -> tuple[list[float], float]:
+    tasks = await pool.fetch(
+        "select t.id, t.reservation_id, t.order_line_id, t.to_location_id, t.quantity from pick_tasks t"
+        " where t.status = 'open' and t.kind = 'pick' order by t.id"
+    )
+    queue = iter(tasks)
+    latencies: list[float] = []
+    stop = time.monotonic() + seconds
+
+    async def worker(i: int) -> None:
+        for t in queue:
+            if time.monotonic() > stop:
+                return
+            started = time.perf_counter()
+            async with pool.acquire() as conn:
+                await conn.execute(ONE_STATEMENT_PICK, t["reservation_id"], t["quantity"], t["to_location_id"], f"R-{i}", user_id, t["id"], t["order_line_id"])
+            latencies.append(time.perf_counter() - started)
+
+    started = time.monotonic()
+    await asyncio.gather(*(worker(i) for i in range(handhelds)))
+    return latencies, time.monotonic() - started
+
+
+def summary(latencies: list[float], seconds: float) -> tuple[float, float, float]:
+    ordered = sorted(latencies)
+    return len(ordered) / seconds, statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.99)] * 1000
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--handhelds", type=int, default=100)
+    parser.add_argument("--lines", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--think", type=float, default=1.0, help="seconds a picker walks between scans, for the latency run")
+    args = parser.parse_args()
+
+    async with scratch_database() as url:
+        pool = await asyncpg.create_pool(url, min_size=20, max_size=20)
+        async with pool.acquire() as conn:
+            await load_demo(conn)
+            # plenty of stock in every pick face, so allocation never runs short
+            await conn.execute("update stock set quantity = quantity + 100000")
+            await conn.execute(
+                "insert into movements (reason, sku_id, lot, expiry, to_location_id, quantity, reference)"
+                " select 'found', sku_id, lot, expiry, location_id, 100000, 'bench' from stock"
+            )
+            shop = await channels.create_channel(conn, ChannelCreate(name="bench"))
+            await conn.execute("update channels set allocate_on = 'release'")
+            await make_orders(conn, (shop.channel.id, "bench"), args.lines, 5, "wave")
+            supervisor = await conn.fetchval("select id from users where role = 'supervisor' limit 1")
+            started = time.perf_counter()
+            async with conn.transaction():
+                wave = await picking.release_wave(conn, WaveRelease(mode="discrete", max_orders=10_000), supervisor)
+            release_seconds = time.perf_counter() - started
+            users = await pickers(conn, args.handhelds)
+
+        paced, paced_time = await confirmations(pool, users, args.seconds, args.think)
+        service, service_time = await confirmations(pool, users, args.seconds)
+        raw, raw_time = await ceiling(pool, args.seconds, args.handhelds, users[0][0])
+        await pool.close()
+
+    print(f"wave release: {wave.tasks} tasks for {args.lines} order lines ({wave.orders} orders, {wave.trips} trips) in {release_seconds:.2f} s")
+    s_rate, s_median, s_p99 = summary(service, service_time)
+    r_rate, r_median, r_p99 = summary(raw, raw_time)
+    print(f"{'path':<44}{'picks/s':>9}{'median ms':>11}{'p99 ms':>9}")
+    p_rate, p_median, p_p99 = summary(paced, paced_time)
+    print(f"{'paced: a scan per ~' + str(args.think) + ' s per handheld':<44}{p_rate:>9.0f}{p_median:>11.1f}{p_p99:>9.1f}")
+    print(f"{'flat out, through the service (' + str(args.handhelds) + ')':<44}{s_rate:>9.0f}{s_median:>11.1f}{s_p99:>9.1f}")
+    print(f"{'flat out, one SQL statement via asyncpg':<44}{r_rate:>9.0f}{r_median:>11.1f}{r_p99:>9.1f}")
+    print(f"ratio service / one statement: {s_rate / r_rate:.2f}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
