@@ -16,12 +16,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(database_url: str):
-    """Yield the base URL of a `wms serve` process on this database; stop it afterwards."""
+def running_server(database_url: str, workers: int = 1):
+    """Yield the base URL of a `wms serve` process (with this many workers) on this database; stop it
+    afterwards."""
     port = free_port()
     env = os.environ | {"WMS_DATABASE_URL": database_url}
     server = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"

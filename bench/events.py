@@ -96,7 +96,7 @@ async def main() -> None:
                     shop = await channels.create_channel(conn, ChannelCreate(name="bench"))
                     await channels.subscribe(conn, shop.channel.id, SubscriptionCreate(url=f"http://127.0.0.1:{port}/hooks"))
                 await asyncio.sleep(1.0)  # the receiver starts
-                worker = asyncio.create_task(Deliverer(pool, (1.0,), **({"connections": int(os.environ["XCONN"])} if "XCONN" in os.environ else {}), **({"batch": int(os.environ["XBATCH"])} if "XBATCH" in os.environ else {})).run())
+                worker = asyncio.create_task(Deliverer(pool, (1.0,)).run())
 
                 async with pool.acquire() as conn, conn.transaction():
                     await events.emit_many(

@@ -1,9 +1,9 @@
 """Orders per second through POST /api/v1/orders and /api/v1/orders/batch (5 lines each), and
 the same inserts straight through asyncpg, in one run.
 
-    .venv/bin/python -m bench.orders [--orders 2000] [--concurrency 16] [--seconds 10]
+    .venv/bin/python -m bench.orders [--orders 2000] [--concurrency 16] [--seconds 10] [--workers 1]
 
-The API runs as a separate `wms serve` process (uvicorn, one worker). Single orders are posted
+The API runs as a separate `wms serve` process (uvicorn, one worker unless --workers says more). Single orders are posted
 by wrk (Debian package `wrk`; `make bench` installs it), a C load generator, because a Python
 client on the same 2 cores tops out near 400 requests/s and would measure itself; without wrk
 the bench falls back to httpx and says so. Batches are posted by httpx (a few large calls). The
@@ -57,6 +57,7 @@ async def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--seconds", type=int, default=10, help="how long wrk posts single orders")
+    parser.add_argument("--workers", type=int, default=1, help="wms serve --workers")
     args = parser.parse_args()
     rng = random.Random(1)
 
@@ -84,7 +85,7 @@ async def main() -> None:
 
             await asyncio.gather(*(worker() for _ in range(args.concurrency)))
 
-        with running_server(url) as base:
+        with running_server(url, args.workers) as base:
             headers = {"Authorization": f"Bearer {shop.api_key}"}
             limits = httpx.Limits(max_connections=args.concurrency)
             async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
@@ -117,6 +118,7 @@ async def main() -> None:
                 raw_rate = args.orders / await timed(raw("raw"))
         await pool.close()
 
+    print(f"wms serve --workers {args.workers}, {args.concurrency} connections")
     print(f"{'path':<42}{'orders/s':>10}{'ratio to raw':>14}")
     for name, rate in (
         (single_name, single_rate),

@@ -14,35 +14,44 @@ from server import availability, events
 PICKABLE_TYPES = ("pick_face", "storage")
 
 ORDER_LINES = """
-select l.id, l.sku_id, s.code as sku, s.tracks_expiry, l.lot, l.quantity - l.allocated - l.shipped as missing
+select l.id, l.order_id, l.sku_id, s.code as sku, s.tracks_expiry, l.lot, l.quantity - l.allocated - l.shipped as missing
   from order_lines l join skus s on s.id = l.sku_id
- where l.order_id = $1 and l.quantity > l.allocated + l.shipped
- order by l.sku_id, l.id
+ where l.order_id = any($1::bigint[]) and l.quantity > l.allocated + l.shipped
+ order by l.order_id, l.sku_id, l.id
 """
 
-# Every row that could serve the line, locked. Rotation is applied in Python (see choose()).
+# Every row that could serve these SKUs, locked in id order (so allocations never deadlock).
+# Rotation, lots and shelf life are applied in Python (see choose()).
 CANDIDATES = """
-select st.id, st.lot, st.expiry, st.quantity - st.reserved as free, l.type = 'pick_face' as pick_face
+select st.id, st.sku_id, st.lot, st.expiry, st.quantity - st.reserved as free, l.type = 'pick_face' as pick_face
   from stock st join locations l on l.id = st.location_id
- where st.sku_id = $1 and l.active and l.type = any($2::text[]) and l.kind in ('bin', 'area')
+ where st.sku_id = any($1::bigint[]) and l.active and l.type = any($2::text[]) and l.kind in ('bin', 'area')
    and st.quantity > st.reserved and st.lpn = ''
-   and ($3::text is null or st.lot = $3)
-   and (st.expiry is null or st.expiry >= $4::date)
+   and (st.expiry is null or st.expiry >= current_date)
  order by st.id
    for update of st
 """
 
 RESERVE = """
 with wanted as (
-    select * from unnest($1::bigint[], $2::bigint[]) as w(stock_id, quantity)
+    select * from unnest($1::bigint[], $2::bigint[], $3::bigint[]) as w(stock_id, order_line_id, quantity)
 ), held as (
-    update stock st set reserved = st.reserved + wanted.quantity
-      from wanted where st.id = wanted.stock_id
+    update stock st set reserved = st.reserved + s.total
+      from (select stock_id, sum(quantity) as total from wanted group by stock_id) s
+     where st.id = s.stock_id
 ), made as (
     insert into reservations (order_line_id, stock_id, quantity)
-    select $3, stock_id, quantity from wanted
+    select order_line_id, stock_id, quantity from wanted
 )
-update order_lines set allocated = allocated + (select sum(quantity) from wanted) where id = $3
+update order_lines l set allocated = l.allocated + s.total
+  from (select order_line_id, sum(quantity) as total from wanted group by order_line_id) s
+ where l.id = s.order_line_id
+"""
+
+SET_STATUS = """
+update orders o set status = u.status, updated_at = now()
+  from unnest($1::bigint[], $2::text[]) as u(id, status)
+ where o.id = u.id
 """
 
 
@@ -71,48 +80,90 @@ def choose(candidates: list[asyncpg.Record], missing: int, fefo: bool) -> list[t
 
 
 async def allocate_order(conn: asyncpg.Connection, order_id: int, announce: bool = True) -> str:
-    """Reserve what the order still misses and set its status; unless told not to, announce the
-    new status as an event (order.allocated / order.backordered). Call inside a transaction."""
-    order = await conn.fetchrow(
+    """allocate_orders for one order; returns its status."""
+    return (await allocate_orders(conn, [order_id], announce))[order_id]
+
+
+async def allocate_orders(conn: asyncpg.Connection, order_ids: list[int], announce: bool = True) -> dict[int, str]:
+    """Reserve what these orders still miss, most urgent order first (priority, then ship-by
+    date), and set their statuses; unless told not to, announce each changed status as an event
+    (order.allocated / order.backordered). A handful of statements however many orders: a wave
+    of thousands is allocated at once. Call inside a transaction."""
+    orders = await conn.fetch(
         """
-        select o.id, o.status, o.channel_id, o.allow_partial, c.min_shelf_life_days
-          from orders o join channels c on c.id = o.channel_id where o.id = $1 for update of o
+        select o.id, o.status, o.channel_id, o.allow_partial, o.priority, o.ship_by, c.min_shelf_life_days
+          from orders o join channels c on c.id = o.channel_id
+         where o.id = any($1::bigint[])
+         order by o.id
+           for update of o
         """,
-        order_id,
+        order_ids,
     )
-    if order["status"] not in ("received", "backordered", "allocated", "picking"):
-        return order["status"]
-    earliest_expiry = datetime.date.today() + datetime.timedelta(days=order["min_shelf_life_days"])
-    short = False
-    touched = []
-    for line in await conn.fetch(ORDER_LINES, order_id):
-        candidates = await conn.fetch(CANDIDATES, line["sku_id"], list(PICKABLE_TYPES), line["lot"], earliest_expiry)
-        chosen = choose(candidates, line["missing"], line["tracks_expiry"])
-        got = sum(q for _, q in chosen)
-        if got < line["missing"]:
-            short = True
-            if not order["allow_partial"]:
-                continue
-        if chosen:
-            await conn.execute(RESERVE, [s for s, _ in chosen], [q for _, q in chosen], line["id"])
-            touched.append(line["sku"])
-    # once picking has started (a short pick re-allocates), the order stays in picking if it can
-    status = "backordered" if short else ("picking" if order["status"] == "picking" else "allocated")
-    if touched:
-        await availability.announce(conn, touched)
-    if status != order["status"]:
-        await conn.execute("update orders set status = $2, updated_at = now() where id = $1", order_id, status)
+    statuses = {o["id"]: o["status"] for o in orders}
+    waiting = sorted(
+        (o for o in orders if o["status"] in ("received", "backordered", "allocated", "picking")),
+        key=lambda o: (o["priority"], o["ship_by"] or datetime.date.max, o["id"]),
+    )
+    if not waiting:
+        return statuses
+    lines = await conn.fetch(ORDER_LINES, [o["id"] for o in waiting])
+    by_order: dict[int, list[asyncpg.Record]] = {}
+    for line in lines:
+        by_order.setdefault(line["order_id"], []).append(line)
+    rows = await conn.fetch(CANDIDATES, sorted({l["sku_id"] for l in lines}), list(PICKABLE_TYPES)) if lines else []
+    free = {r["id"]: r["free"] for r in rows}
+    by_sku: dict[int, list[asyncpg.Record]] = {}
+    for row in rows:
+        by_sku.setdefault(row["sku_id"], []).append(row)
+    today = datetime.date.today()
+    wanted: list[tuple[int, int, int]] = []
+    touched: set[str] = set()
+    changed: dict[int, str] = {}
+    for order in waiting:
+        earliest = today + datetime.timedelta(days=order["min_shelf_life_days"])
+        short = False
+        for line in by_order.get(order["id"], []):
+            candidates = [
+                {"id": r["id"], "expiry": r["expiry"], "pick_face": r["pick_face"], "free": free[r["id"]]}
+                for r in by_sku.get(line["sku_id"], [])
+                if free[r["id"]] > 0 and (line["lot"] is None or r["lot"] == line["lot"])
+                and (r["expiry"] is None or r["expiry"] >= earliest)
+            ]
+            chosen = choose(candidates, line["missing"], line["tracks_expiry"])
+            if sum(q for _, q in chosen) < line["missing"]:
+                short = True
+                if not order["allow_partial"]:
+                    continue
+            for stock_id, quantity in chosen:
+                free[stock_id] -= quantity
+                wanted.append((stock_id, line["id"], quantity))
+                touched.add(line["sku"])
+        status = "backordered" if short else ("picking" if order["status"] == "picking" else "allocated")
+        if status != order["status"]:
+            changed[order["id"]] = status
+    if wanted:
+        await conn.execute(RESERVE, *[list(column) for column in zip(*wanted)])
+        await availability.announce(conn, sorted(touched))
+    if changed:
+        await conn.execute(SET_STATUS, list(changed), list(changed.values()))
         if announce:
-            await _announce(conn, order, status)
-    return status
+            await _announce(conn, changed, {o["id"]: o["channel_id"] for o in orders})
+    return statuses | changed
 
 
-async def _announce(conn: asyncpg.Connection, order: asyncpg.Record, status: str) -> None:
-    from server.orders import event_payload, get_order  # orders imports allocation
+async def _announce(conn: asyncpg.Connection, changed: dict[int, str], channels: dict[int, int]) -> None:
+    from server.orders import event_payload, get_orders  # orders imports allocation
 
-    snapshot = await get_order(conn, order["id"], None)
-    note = "all lines reserved" if status == "allocated" else "waiting for stock"
-    await events.emit(conn, f"order.{status}", f"order:{order['id']}", event_payload(snapshot, note), order["channel_id"], order["id"])
+    notes = {"allocated": "all lines reserved", "backordered": "waiting for stock", "picking": "re-allocated"}
+    snapshots = await get_orders(conn, list(changed))
+    await events.emit_many(
+        conn,
+        [
+            (f"order.{o.status}", f"order:{o.id}", event_payload(o, notes[o.status]), channels[o.id], o.id)
+            for o in snapshots
+            if o.status != "picking"
+        ],
+    )
 
 
 async def allocate_waiting(conn: asyncpg.Connection, sku_ids: list[int], limit: int = 100) -> int:
@@ -129,8 +180,7 @@ async def allocate_waiting(conn: asyncpg.Connection, sku_ids: list[int], limit: 
         sku_ids,
         limit,
     )
-    for order in waiting:
-        await allocate_order(conn, order["id"])
+    await allocate_orders(conn, [order["id"] for order in waiting])
     return len(waiting)
 
 

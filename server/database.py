@@ -44,8 +44,19 @@ async def database_url(settings: Settings) -> str:
     return await asyncio.to_thread(embedded_server_url, settings.data_dir)
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """What a connection goes through on its way back to the pool, beyond asyncpg's own rollback of
+    an open transaction: nothing.
+
+    asyncpg's default sends `SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`, a
+    round trip on every release (two per request when authentication used its own connection). The
+    server leaves no session state behind: advisory locks are transaction-scoped, cursors live in
+    transactions, no session settings are changed, and the one LISTEN (webhook delivery) is removed
+    by its owner. Code that changes session state must undo it itself."""
+
+
 async def open_pool(settings: Settings) -> asyncpg.Pool:
     """Connect, bring the schema up to date, and return a pool."""
     url = await database_url(settings)
     await migrate(url)
-    return await asyncpg.create_pool(url, min_size=settings.pool_min, max_size=settings.pool_max)
+    return await asyncpg.create_pool(url, min_size=settings.pool_min, max_size=settings.pool_max, reset=_keep_session)

@@ -237,10 +237,12 @@ async def _place(
         )
         await availability.announce(conn, sorted({line.sku for o in created for line in o.lines}))
         if await conn.fetchval("select allocate_on = 'arrival' from channels where id = $1", channel[0]):
-            for placed in results:
-                if placed.order is not None:
-                    await allocation.allocate_order(conn, placed.order.id)
-                    placed.order = await get_order(conn, placed.order.id, None)
+            statuses = await allocation.allocate_orders(conn, [o.id for o in created])
+            if len(created) == 1:
+                results = [Placed(order=await get_order(conn, created[0].id, None)) if p.order else p for p in results]
+            else:
+                for order in created:
+                    order.status = statuses[order.id]
     return results
 
 
@@ -277,6 +279,10 @@ async def create_batch(conn: asyncpg.Connection, channel: tuple[int, str], raw_o
     return BatchResponse(
         created=outcomes.count("created"), duplicate=outcomes.count("duplicate"), invalid=outcomes.count("invalid"), results=ordered
     )
+
+
+async def get_orders(conn: asyncpg.Connection, order_ids: list[int]) -> list[Order]:
+    return [_order(r) for r in await conn.fetch(SELECT_ORDER + " where o.id = any($1::bigint[]) order by o.id", order_ids)]
 
 
 async def get_order(conn: asyncpg.Connection, order_id: int, channel_id: int | None) -> Order:

@@ -128,10 +128,9 @@ async def release_wave(conn: asyncpg.Connection, data: WaveRelease, user_id: int
     )
     not_released = []
     ready = []
+    statuses = await allocation.allocate_orders(conn, [o["id"] for o in candidates if o["status"] != "allocated"])
     for order in candidates:
-        status = order["status"]
-        if status != "allocated":
-            status = await allocation.allocate_order(conn, order["id"])
+        status = statuses.get(order["id"], order["status"])
         if status == "allocated" or (order["allow_partial"] and status == "backordered"):
             ready.append(order["id"])
         else:

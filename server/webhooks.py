@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import datetime
 import logging
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import NamedTuple
@@ -96,77 +97,115 @@ class Outcome(NamedTuple):
 
 
 class Deliverer:
+    """Leases due deliveries, hands them to `senders` concurrent senders, records the outcomes.
+
+    Three loops share the work: the claimer keeps up to `batch` deliveries leased and queued
+    (claiming again as soon as outcomes free room, not after the slowest send of a round), each
+    sender POSTs one delivery at a time, and the recorder writes whatever outcomes have piled up
+    since its last write in one statement. A lease outlives a full queue of timed-out sends
+    (see lease_seconds), so no other worker takes a delivery still queued here.
+    """
+
     def __init__(
-        self, pool: asyncpg.Pool, schedule: tuple[float, ...], timeout: float = 10.0, batch: int = 100, connections: int = 4
+        self, pool: asyncpg.Pool, schedule: tuple[float, ...], timeout: float = 10.0, batch: int = 100, senders: int = 32
     ):
         self.pool = pool
         self.schedule = tuple(schedule)
         self.timeout = timeout
         self.batch = batch
-        # httpx spends CPU per pooled connection on every request (and more on requests queued in
-        # its pool), so a few kept-alive connections, never queued on, deliver the most per second.
-        self.connections = connections
-        self._sending = asyncio.Semaphore(connections)
-        self._wake = asyncio.Event()
-
-    def _client(self) -> httpx.AsyncClient:
-        limits = httpx.Limits(max_connections=self.connections, max_keepalive_connections=self.connections)
-        return httpx.AsyncClient(timeout=self.timeout, limits=limits)
+        self.senders = senders
+        # A queued delivery must not outlive its lease, or another worker could send it too:
+        # the lease covers the longest wait in this worker's queue, twice over.
+        self.lease_seconds = max(LEASE_SECONDS, 2 * (batch / senders + 1) * timeout)
+        self._wake = asyncio.Event()  # an event committed, or outcomes recorded: claim again
+        self._leased = 0  # leased by this worker, outcome not yet recorded
+        self._due: asyncio.Queue[asyncpg.Record] = asyncio.Queue()
+        self._outcomes: list[Outcome] = []
+        self._have_outcomes = asyncio.Event()
 
     async def run(self, idle_poll: float = 1.0) -> None:
         """Deliver until cancelled; wakes on every committed event, and polls for retries."""
         def wake(*_) -> None:
             self._wake.set()
 
-        async with self.pool.acquire() as listener, self._client() as client:
+        # One TLS context for all senders: building one loads the CA bundle (~30 ms).
+        tls = ssl.create_default_context()
+        async with self.pool.acquire() as listener, asyncio.TaskGroup() as tasks:
             await listener.add_listener(NOTIFY_CHANNEL, wake)
             try:
-                while True:
-                    self._wake.clear()
-                    try:
-                        delivered = await self.deliver_due(client)
-                    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                        log.exception("webhook delivery round failed; retrying")
-                        delivered = 0
-                    if delivered == 0:
-                        try:
-                            await asyncio.wait_for(self._wake.wait(), idle_poll)
-                        except TimeoutError:
-                            pass
+                for _ in range(self.senders):
+                    tasks.create_task(self._sender(tls))
+                tasks.create_task(self._recorder())
+                await self._claimer(idle_poll)
             finally:
                 await listener.remove_listener(NOTIFY_CHANNEL, wake)
 
-    async def deliver_due(self, client: httpx.AsyncClient) -> int:
-        """One round: lease what is due, send it all concurrently, record the outcomes."""
-        async with self.pool.acquire() as conn:
-            rows = await conn.fetch(CLAIM, self.batch, LEASE_SECONDS)
-        if not rows:
-            return 0
-        outcomes = await asyncio.gather(*(self._send(client, row) for row in rows))
-        async with self.pool.acquire() as conn:
-            await self._record(conn, outcomes)
-        return len(rows)
+    async def _claimer(self, idle_poll: float) -> None:
+        while True:
+            self._wake.clear()
+            room = self.batch - self._leased
+            claimed = 0
+            if room > 0:
+                try:
+                    async with self.pool.acquire() as conn:
+                        rows = await conn.fetch(CLAIM, room, self.lease_seconds)
+                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                    log.exception("claiming webhook deliveries failed; retrying")
+                    rows = []
+                self._leased += len(rows)
+                for row in rows:
+                    self._due.put_nowait(row)
+                claimed = len(rows)
+            if claimed < room or room <= 0:  # nothing more due yet, or no room: wait for a reason to look again
+                try:
+                    await asyncio.wait_for(self._wake.wait(), idle_poll)
+                except TimeoutError:
+                    pass
+
+    async def _sender(self, tls: ssl.SSLContext) -> None:
+        # A client of its own per sender: httpx's shared pool hands concurrent requests the same
+        # idle connection and makes all but one retry, which costs more than the sends themselves.
+        # A few keep-alive connections each, for endpoints on different hosts.
+        limits = httpx.Limits(max_connections=4, max_keepalive_connections=4)
+        async with httpx.AsyncClient(timeout=self.timeout, limits=limits, verify=tls) as client:
+            while True:
+                outcome = await self._send(client, await self._due.get())
+                self._outcomes.append(outcome)  # not before the send: the recorder swaps the list meanwhile
+                self._have_outcomes.set()
+
+    async def _recorder(self) -> None:
+        while True:
+            await self._have_outcomes.wait()
+            self._have_outcomes.clear()
+            outcomes, self._outcomes = self._outcomes, []
+            try:
+                async with self.pool.acquire() as conn:
+                    await self._record(conn, outcomes)
+            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+                # not recorded: the leases run out and these are sent again (at least once)
+                log.exception("recording %d webhook outcomes failed", len(outcomes))
+            self._leased -= len(outcomes)
+            self._wake.set()  # room to claim, and the next events of these streams may be due
 
     async def _send(self, client: httpx.AsyncClient, row: asyncpg.Record) -> Outcome:
         message_id = f"evt_{row['event_id']}"
         content = body(row["event_id"], row["type"], row["created_at"], row["payload"])
+        now = datetime.datetime.now(tz=datetime.timezone.utc)
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": message_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": Webhook(row["webhook_secret"]).sign(message_id, now, content.decode()),
+            "user-agent": "wms-webhooks/1",
+        }
         status, error = None, None
-        async with self._sending:
-            now = datetime.datetime.now(tz=datetime.timezone.utc)  # signed just before it goes
-            headers = {
-                "content-type": "application/json",
-                "webhook-id": message_id,
-                "webhook-timestamp": str(int(now.timestamp())),
-                "webhook-signature": Webhook(row["webhook_secret"]).sign(message_id, now, content.decode()),
-                "user-agent": "wms-webhooks/1",
-            }
-            try:
-                response = await client.post(row["url"], content=content, headers=headers)
-                status = response.status_code
-                if not 200 <= status < 300:
-                    error = f"HTTP {status}"
-            except httpx.HTTPError as exc:
-                error = f"{type(exc).__name__}: {exc}"
+        try:
+            response = await client.post(row["url"], content=content, headers=headers)
+            status = response.status_code
+            if not 200 <= status < 300:
+                error = f"HTTP {status}"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
         return Outcome(row["subscription_id"], row["event_id"], row["attempts"], status, error and error[:500])
 
     async def _record(self, conn: asyncpg.Connection, outcomes: list[Outcome]) -> None:

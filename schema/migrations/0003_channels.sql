@@ -102,6 +102,8 @@ create table deliveries (
     primary key (subscription_id, event_id)
 );
 create index deliveries_due on deliveries (next_attempt_at) where status = 'pending';
+-- the claim walks pending deliveries in event order and stops at its limit
+create index deliveries_pending on deliveries (event_id) where status = 'pending';
 create index deliveries_stream on deliveries (subscription_id, stream, event_id) where status <> 'delivered';
 
 -- Store webhooks already received, by the store's delivery id: a redelivery answers the same.

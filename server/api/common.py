@@ -15,6 +15,7 @@ from litestar.params import HeaderParameter, QueryParameter
 
 from schema.channels import Channel
 from schema.common import FieldError, Page, decode_cursor, encode_cursor
+from server.api.security import SCOPE_CONN
 from server.idempotency import run_once
 from server.problems import Forbidden, Invalid, Malformed
 
@@ -31,15 +32,23 @@ Cursor = Annotated[str | None, QueryParameter(description="next_cursor from the 
 PageSize = Annotated[int, QueryParameter(ge=1, le=1000, description="items per page")]
 
 
-async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
+async def provide_conn(request: Request, state: State) -> AsyncGenerator[asyncpg.Connection, None]:
+    """The connection the authentication middleware took for this request, else one from the pool."""
+    conn = request.scope.get(SCOPE_CONN)
+    if conn is not None:
+        yield conn
+        return
     async with state.pool.acquire() as conn:
         yield conn
 
 
-def allow(*roles: str, channels: bool = False) -> Callable[[ASGIConnection, BaseRouteHandler], None]:
-    """A guard that lets these roles (and admins) through, and sales channels if `channels`."""
+def allow(*roles: str, channels: bool = False) -> Callable[[ASGIConnection, BaseRouteHandler], Awaitable[None]]:
+    """A guard that lets these roles (and admins) through, and sales channels if `channels`.
 
-    def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    Guards are coroutines: Litestar runs a plain function guard in a worker thread, a thread hop
+    on every request for a check that takes microseconds."""
+
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         if isinstance(connection.user, Channel):
             if not channels:
                 raise Forbidden("a channel's API key cannot do this; it is for order intake, status and events")
@@ -52,7 +61,7 @@ def allow(*roles: str, channels: bool = False) -> Callable[[ASGIConnection, Base
     return guard
 
 
-def channel_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+async def channel_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
     if not isinstance(connection.user, Channel):
         raise Forbidden("this is done with a channel's API key (wms channel create NAME)")
 
@@ -107,7 +116,8 @@ async def once(
     async def run() -> tuple[int, bytes]:
         return status_code, msgspec.json.encode(await action())
 
-    canonical = b"%s %s\n%s" % (request.method.encode(), request.url.path.encode(), msgspec.json.encode(data))
+    # Only a keyed call is compared with an earlier one; without a key there is nothing to hash.
+    canonical = b"" if key is None else b"%s %s\n%s" % (request.method.encode(), request.url.path.encode(), msgspec.json.encode(data))
     stored = await run_once(conn, caller_scope(request), key, canonical, run)
     headers = {"Idempotent-Replayed": "true"} if stored.replayed else {}
     return Response(stored.body, status_code=stored.status_code, media_type="application/json", headers=headers)
