@@ -94,6 +94,7 @@ async def confirmations(pool, users, seconds: float, think: float = 0.0) -> tupl
             await asyncio.sleep(think * random.uniform(0.5, 1.5))
 
     async def keep_picking(user) -> None:
+        await asyncio.sleep(random.uniform(0, think))  # pickers do not all scan in the same instant
         while time.monotonic() < stop:
             before = len(latencies)
             await handheld(user)

@@ -64,7 +64,7 @@ class OrderLine(msgspec.Struct, kw_only=True):
     picked: int
     packed: int
     shipped: int
-    state: str
+    state: str = "open"  # derived from the numbers and the order's status
 
 
 class Shipment(msgspec.Struct, kw_only=True):

@@ -63,19 +63,7 @@ select o.id, c.name as channel, o.external_id, o.status, o.ship_to, o.service_le
 """
 
 
-class _LineOut(msgspec.Struct):
-    line: int
-    sku: str
-    lot: str | None
-    reference: str
-    ordered: int
-    allocated: int
-    picked: int
-    packed: int
-    shipped: int
-
-
-def line_state(order_status: str, line: _LineOut) -> str:
+def line_state(order_status: str, line: OrderLine) -> str:
     if order_status == "cancelled":
         return "cancelled"
     for state, done in (("shipped", line.shipped), ("packed", line.packed), ("picked", line.picked)):
@@ -90,8 +78,9 @@ def line_state(order_status: str, line: _LineOut) -> str:
 
 def _order(row: asyncpg.Record) -> Order:
     fields = dict(row)
-    lines = msgspec.json.decode(fields.pop("lines"), type=list[_LineOut])
-    fields["lines"] = [OrderLine(**msgspec.structs.asdict(l), state=line_state(fields["status"], l)) for l in lines]
+    fields["lines"] = msgspec.json.decode(fields.pop("lines"), type=list[OrderLine])
+    for line in fields["lines"]:
+        line.state = line_state(fields["status"], line)
     fields["ship_to"] = msgspec.json.decode(fields["ship_to"], type=Address)
     fields["shipments"] = msgspec.json.decode(fields["shipments"], type=list[Shipment])
     fields["timeline"] = msgspec.json.decode(fields["timeline"], type=list[TimelineEntry])
