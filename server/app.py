@@ -24,6 +24,7 @@ from server.api.stock import StockController
 from server.api.store_webhooks import receive_store_order
 from server.api.transfer import TransferController
 from server.database import open_pool
+from server.picking import waveless
 from server.printing import print_worker
 from server.settings import Settings
 from server.webhooks import webhook_worker
@@ -68,7 +69,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     return Litestar(
         route_handlers=ROUTES,
-        lifespan=[database, print_worker, webhook_worker],
+        lifespan=[database, print_worker, webhook_worker, waveless],
         state=State({"settings": settings}),
         dependencies={"conn": Provide(provide_conn)},
         middleware=[authentication],

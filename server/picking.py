@@ -3,8 +3,11 @@ in the shortest order; a trip is held by one picker at a time; confirmed picks m
 the bin to the tote; short picks become exceptions, count tasks and re-allocations.
 """
 
+import asyncio
 import datetime
 import itertools
+import logging
+from contextlib import asynccontextmanager
 
 import asyncpg
 import biip
@@ -15,6 +18,8 @@ from server.catalog import match_barcode
 from server.problems import Conflict, Invalid, NotFound
 from server.stock import apply_movement
 from server.walk import Layout, Stop, shortest_route
+
+log = logging.getLogger("wms.picking")
 
 LEASE = datetime.timedelta(minutes=15)
 
@@ -120,7 +125,7 @@ async def _depot(conn: asyncpg.Connection, warehouse_id: int) -> int:
     return found
 
 
-async def release_wave(conn: asyncpg.Connection, data: WaveRelease, user_id: int) -> Wave:
+async def release_wave(conn: asyncpg.Connection, data: WaveRelease, user_id: int | None) -> Wave:
     """Allocate what is waiting (channels that allocate on release), then turn the reserved
     lines of the chosen orders into pick tasks, grouped into trips by the pick mode."""
     candidates = await conn.fetch(
@@ -514,3 +519,38 @@ async def set_replenishment_rule(conn: asyncpg.Connection, data) -> dict:
         location["id"], sku["id"], data.min_quantity, data.max_quantity,
     )
     return {"location": data.location, "sku": data.sku, "min_quantity": data.min_quantity, "max_quantity": data.max_quantity}
+
+
+async def release_continuously(pool: asyncpg.Pool, interval: float) -> None:
+    """Waveless operation: every `interval` seconds, allocated orders without tasks go to the
+    floor as discrete trips."""
+    while True:
+        try:
+            async with pool.acquire() as conn, conn.transaction():
+                ready = [
+                    r["id"] for r in await conn.fetch(
+                        "select o.id from orders o where o.status = 'allocated'"
+                        " and not exists (select 1 from pick_tasks t where t.order_id = o.id)"
+                        " order by o.priority, o.ship_by nulls last, o.id limit 500"
+                    )
+                ]
+                if ready:
+                    await release_wave(conn, WaveRelease(mode="discrete", orders=ready), None)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            log.exception("waveless release failed; retrying")
+        await asyncio.sleep(interval)
+
+
+@asynccontextmanager
+async def waveless(app):
+    """Run release_continuously beside the API when Settings.waveless_seconds is set."""
+    interval = app.state.settings.waveless_seconds
+    if not interval:
+        yield
+        return
+    task = asyncio.create_task(release_continuously(app.state.pool, interval))
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)

@@ -19,6 +19,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     webhook_schedule: tuple[float, ...] = (5, 30, 120, 600, 1800, 3600, 7200, 14400)
     webhook_timeout: float = 10.0
     deliver_webhooks: bool = True
+    # Waveless picking: every this many seconds, allocated orders go to the floor as discrete
+    # trips (0: only when a supervisor releases a wave).
+    waveless_seconds: float = 0.0
     # How often noted availability changes become stock.available_changed events (seconds).
     availability_interval: float = 1.0
 
@@ -28,6 +31,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "database_url": os.environ.get("WMS_DATABASE_URL") or None,
             "data_dir": Path(os.environ.get("WMS_DATA_DIR", ".wms")),
         }
+        if "WMS_WAVELESS_SECONDS" in os.environ:
+            values["waveless_seconds"] = float(os.environ["WMS_WAVELESS_SECONDS"])
         if "WMS_POOL_MAX" in os.environ:
             values["pool_max"] = int(os.environ["WMS_POOL_MAX"])
         values.update(overrides)

@@ -1,8 +1,14 @@
-"""Batch and zone picking, the walk order within a trip, and replenishment ahead of picks."""
+"""Batch and zone picking, the walk order within a trip, replenishment ahead of picks, waveless."""
+
+import asyncio
+
+from litestar.testing import AsyncTestClient
 
 from schema.locations import LocationCreate
 from server import locations
+from server.app import create_app
 from server.picking import warehouse_layout
+from server.settings import Settings
 from server.walk import Stop, brute_force_route, route_length
 from tests.conftest import bearer
 from tests.picking_floor import confirm, next_trip, orders, release, stock
@@ -68,3 +74,16 @@ async def test_a_pick_face_below_its_minimum_gets_a_replenishment_before_the_nex
     assert (task["kind"], task["location"], task["to_location"], task["quantity"]) == ("replenish", "RES-1", "BIN-1", 18)
     assert (await confirm(client, task, "r1", role="supervisor", count=18)).status_code == 200
     assert await conn.fetchval("select quantity from stock st join locations l on l.id = st.location_id where l.code = 'BIN-1'") == 20
+
+
+async def test_waveless_operation_sends_allocated_orders_to_the_floor_without_a_wave(database_url, conn):
+    settings = Settings(database_url=database_url, pool_min=1, pool_max=10, waveless_seconds=0.1)
+    async with AsyncTestClient(create_app(settings)) as floor:
+        await stock(floor, "BIN-1", 5)
+        await orders(floor, conn, [{"sku": "APPLE", "quantity": 2}])
+        for _ in range(100):
+            if await conn.fetchval("select count(*) from pick_tasks"):
+                break
+            await asyncio.sleep(0.05)
+        trip = await next_trip(floor)
+    assert [(t["location"], t["quantity"], t["order"]) for t in trip["tasks"]] == [("BIN-1", 2, "P-0")]
