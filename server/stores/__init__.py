@@ -18,7 +18,7 @@ import binascii
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Protocol, TypeVar
 
 import msgspec
@@ -160,6 +160,24 @@ class StoreLine(msgspec.Struct, kw_only=True):
     sku: str
     quantity: int
     reference: str = ""
+
+
+def split_lines(
+    items: Sequence, skip_reason: Callable[[object, str], str | None], title: Callable[[object], str]
+) -> tuple[list["StoreLine"], list[SkippedLine]]:
+    """The store's line items as our lines, and the ones we leave out with the reason why.
+
+    Each item has `id`, `sku` and `quantity`; `skip_reason(item, sku)` says why a line is left
+    out (None: keep it), `title(item)` names it for a person."""
+    lines, skipped = [], []
+    for i, item in enumerate(items):
+        sku = text(item.sku)
+        reason = skip_reason(item, sku)
+        if reason:
+            skipped.append(SkippedLine(line_id=str(item.id), sku=sku, title=title(item), quantity=item.quantity, reason=reason))
+        else:
+            lines.append(StoreLine(source=f"line_items[{i}]", sku=sku, quantity=item.quantity, reference=str(item.id)))
+    return lines, skipped
 
 
 def build_order(

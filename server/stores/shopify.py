@@ -14,12 +14,11 @@ from server.stores import (
     NOTHING_TO_SHIP,
     Mapped,
     MappingError,
-    StoreLine,
-    SkippedLine,
     build_order,
     decode,
     header,
     signed_with,
+    split_lines,
     text,
 )
 
@@ -90,24 +89,16 @@ def delivery_id(headers: Mapping[str, str]) -> str | None:
 def to_order(raw: bytes) -> Mapped:
     order = decode(_decoder, raw)
     source_id = str(order.id)
-    lines, skipped = [], []
-    for i, item in enumerate(order.line_items):
-        sku = text(item.sku)
-        reason = (
+    lines, skipped = split_lines(
+        order.line_items,
+        lambda item, sku: (
             NO_SHIPPING if not item.requires_shipping
             else NO_SKU if not sku
             else NOTHING_TO_SHIP if item.quantity <= 0
             else None
-        )
-        if reason:
-            title = text(item.name) or text(item.title)
-            skipped.append(
-                SkippedLine(line_id=str(item.id), sku=sku, title=title, quantity=item.quantity, reason=reason)
-            )
-        else:
-            lines.append(
-                StoreLine(source=f"line_items[{i}]", sku=sku, quantity=item.quantity, reference=str(item.id))
-            )
+        ),
+        lambda item: text(item.name) or text(item.title),
+    )
     if not lines:
         return Mapped(source_id=source_id, order=None, skipped=skipped)
 

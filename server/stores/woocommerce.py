@@ -19,12 +19,11 @@ from server.stores import (
     NOTHING_TO_SHIP,
     Mapped,
     MappingError,
-    StoreLine,
-    SkippedLine,
     build_order,
     decode,
     header,
     signed_with,
+    split_lines,
     text,
 )
 
@@ -92,21 +91,13 @@ def delivery_id(headers: Mapping[str, str]) -> str | None:
 def to_order(raw: bytes) -> Mapped:
     order = decode(_decoder, raw)
     source_id = str(order.id)
-    lines, skipped = [], []
-    for i, item in enumerate(order.line_items):
-        # A Woo order does not say which items are virtual or downloadable; those usually have
-        # no SKU, and a line without one is reported rather than guessed at.
-        sku = text(item.sku)
-        reason = NO_SKU if not sku else NOTHING_TO_SHIP if item.quantity <= 0 else None
-        if reason:
-            title = html.unescape(text(item.name))
-            skipped.append(
-                SkippedLine(line_id=str(item.id), sku=sku, title=title, quantity=item.quantity, reason=reason)
-            )
-        else:
-            lines.append(
-                StoreLine(source=f"line_items[{i}]", sku=sku, quantity=item.quantity, reference=str(item.id))
-            )
+    # A Woo order does not say which items are virtual or downloadable; those usually have no
+    # SKU, and a line without one is reported rather than guessed at.
+    lines, skipped = split_lines(
+        order.line_items,
+        lambda item, sku: NO_SKU if not sku else NOTHING_TO_SHIP if item.quantity <= 0 else None,
+        lambda item: html.unescape(text(item.name)),
+    )
     if not lines:
         return Mapped(source_id=source_id, order=None, skipped=skipped)
 
