@@ -149,7 +149,8 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--handhelds", type=int, default=100)
     parser.add_argument("--lines", type=int, default=10_000)
-    parser.add_argument("--seconds", type=float, default=15)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--extra-lines", type=int, default=25_000, help="released (untimed) for the confirmation runs")
     parser.add_argument("--think", type=float, default=1.0, help="seconds a picker walks between scans, for the latency run")
     args = parser.parse_args()
 
@@ -171,6 +172,10 @@ async def main() -> None:
             async with conn.transaction():
                 wave = await picking.release_wave(conn, WaveRelease(mode="discrete", max_orders=10_000), supervisor)
             release_seconds = time.perf_counter() - started
+            # more work, so the three confirmation runs below do not run out of tasks
+            await make_orders(conn, (shop.channel.id, "bench"), args.extra_lines, 5, "more")
+            async with conn.transaction():
+                await picking.release_wave(conn, WaveRelease(mode="discrete", max_orders=10_000), supervisor)
             users = await pickers(conn, args.handhelds)
 
         paced, paced_time = await confirmations(pool, users, args.seconds, args.think)

@@ -212,16 +212,15 @@ async def release(conn: asyncpg.Connection, order_id: int) -> None:
 
 async def consume(conn: asyncpg.Connection, reservation_id: int, quantity: int) -> asyncpg.Record:
     """A pick of reserved units: the reservation and the row's reserved drop by `quantity`, so the
-    movement that follows may take them. Returns the reservation's stock row id and order line."""
+    movement that follows may take them. Returns the stock row's location, lot, expiry and LPN."""
     return await conn.fetchrow(
         """
         with r as (
             update reservations set picked = picked + $2 where id = $1 and picked + $2 <= quantity
-            returning stock_id, order_line_id
-        ), s as (
-            update stock set reserved = reserved - $2 where id = (select stock_id from r)
+            returning stock_id
         )
-        select stock_id, order_line_id from r
+        update stock set reserved = reserved - $2 where id = (select stock_id from r)
+        returning location_id, lot, expiry, lpn
         """,
         reservation_id,
         quantity,

@@ -262,9 +262,10 @@ async def _held_task(conn: asyncpg.Connection, task_id: int, user: tuple[int, st
     task = await conn.fetchrow(
         """
         select t.*, l.barcode as location_barcode, l.code as location_code, s.code as sku, s.tracks_lot,
-               u.username as holder
+               u.username as holder, o.external_id as order_reference
           from pick_tasks t join locations l on l.id = t.location_id join skus s on s.id = t.sku_id
           left join users u on u.id = t.assigned_to
+          left join orders o on o.id = t.order_id
          where t.id = $1 for update of t
         """,
         task_id,
@@ -318,11 +319,12 @@ async def confirm(conn: asyncpg.Connection, task_id: int, data: PickConfirm, use
         raise Invalid.field("count", f"too many: {remaining} still to pick here, you scanned {units}")
     if task["tote"] and task["tote"] != data.tote:
         raise Invalid.field("tote", f"this order goes into tote {task['tote']}")
+    order_picked = False
     if task["kind"] == "replenish":
         await _replenish(conn, task, units, user)
     else:
-        await _pick(conn, task, units, data.tote, user)
-    return await _result(conn, task, "picked" if units == remaining else f"{remaining - units} more to pick here")
+        order_picked = await _pick(conn, task, units, data.tote, user)
+    return await _result(conn, task, "picked" if units == remaining else f"{remaining - units} more to pick here", order_picked)
 
 
 async def _replenish(conn: asyncpg.Connection, task: asyncpg.Record, units: int, user: tuple[int, str]) -> None:
@@ -339,32 +341,48 @@ async def _replenish(conn: asyncpg.Connection, task: asyncpg.Record, units: int,
     await _finish_trip_if_done(conn, task["trip"])
 
 
-async def _pick(conn: asyncpg.Connection, task: asyncpg.Record, units: int, tote: str, user: tuple[int, str]) -> None:
-    held = await allocation.consume(conn, task["reservation_id"], units)
-    source = await conn.fetchrow("select location_id, lot, expiry, lpn from stock where id = $1", held["stock_id"])
-    order = await conn.fetchrow("select external_id, status, channel_id from orders where id = $1", task["order_id"])
+# After the movement: the task, the rest of the order's tasks on the cart (same tote), the order
+# line, the order (now picking), the trip (done when nothing is left) in one statement, which
+# also says whether the order is fully picked and the pick face below its minimum.
+PICKED = """
+with task as (
+    update pick_tasks set picked = picked + $2, tote = $3, lease_until = now() + $4,
+           status = case when picked + $2 >= quantity then 'done' else status end
+     where id = $1
+    returning trip, order_id, order_line_id, status
+), same_tote as (
+    update pick_tasks set tote = $3
+     where trip = (select trip from task) and order_id = (select order_id from task) and tote is null and id <> $1
+), line as (
+    update order_lines set picked = picked + $2 where id = (select order_line_id from task)
+), picking as (
+    update orders set status = 'picking', updated_at = now()
+     where id = (select order_id from task) and status <> 'picking'
+), trip_done as (
+    update trips set status = 'done'
+     where id = (select trip from task) and (select status from task) = 'done'
+       and not exists (select 1 from pick_tasks x where x.trip = (select trip from task)
+                        and x.status in ('open', 'assigned') and x.id <> $1)
+)
+select (select bool_and(case when l.id = (select order_line_id from task) then l.picked + $2 else l.picked end >= l.quantity)
+          from order_lines l where l.order_id = (select order_id from task)) as order_picked,
+       coalesce((select r.min_quantity > (select coalesce(sum(quantity), 0) from stock where location_id = $5 and sku_id = $6)
+                   from replenishment_rules r where r.location_id = $5 and r.sku_id = $6), false) as below_minimum
+"""
+
+
+async def _pick(conn: asyncpg.Connection, task: asyncpg.Record, units: int, tote: str, user: tuple[int, str]) -> bool:
+    """Move the units bin -> tote against the reservation; return whether the order is now fully picked."""
+    source = await allocation.consume(conn, task["reservation_id"], units)
     await apply_movement(
         conn, sku=task["sku_id"], quantity=units, reason="pick", user_id=user[0], from_location=source["location_id"],
         to_location=task["to_location_id"], lot=source["lot"], expiry=source["expiry"], from_lpn=source["lpn"],
-        to_lpn=tote, reference=order["external_id"], describe=f"SKU {task['sku']} at {task['location_code']}",
+        to_lpn=tote, reference=task["order_reference"], describe=f"SKU {task['sku']} at {task['location_code']}",
     )
-    await conn.execute(
-        """
-        update pick_tasks set picked = picked + $2, tote = $3, lease_until = now() + $4,
-               status = case when picked + $2 >= quantity then 'done' else status end
-         where id = $1
-        """,
-        task["id"], units, tote, LEASE,
-    )
-    await _finish_trip_if_done(conn, task["trip"])
-    # the rest of the order's tasks on this cart go to the same tote
-    await conn.execute(
-        "update pick_tasks set tote = $3 where trip = $1 and order_id = $2 and tote is null", task["trip"], task["order_id"], tote
-    )
-    await conn.execute("update order_lines set picked = picked + $2 where id = $1", task["order_line_id"], units)
-    if order["status"] != "picking":
-        await conn.execute("update orders set status = 'picking', updated_at = now() where id = $1", task["order_id"])
-    await _replenish_if_low(conn, source["location_id"], task["sku_id"])
+    after = await conn.fetchrow(PICKED, task["id"], units, tote, LEASE, source["location_id"], task["sku_id"])
+    if after["below_minimum"]:
+        await _replenish_if_low(conn, source["location_id"], task["sku_id"])
+    return after["order_picked"]
 
 
 async def _finish_trip_if_done(conn: asyncpg.Connection, trip: int) -> None:
@@ -375,12 +393,9 @@ async def _finish_trip_if_done(conn: asyncpg.Connection, trip: int) -> None:
     )
 
 
-async def _result(conn: asyncpg.Connection, task: asyncpg.Record, message: str) -> PickResult:
+async def _result(conn: asyncpg.Connection, task: asyncpg.Record, message: str, done: bool) -> PickResult:
     from server.orders import event_payload, get_order  # orders -> allocation -> ...; keep the cycle out
 
-    done = task["order_id"] is not None and await conn.fetchval(
-        "select bool_and(picked >= quantity) from order_lines where order_id = $1", task["order_id"]
-    )
     if done:
         order = await get_order(conn, task["order_id"], None)
         already = await conn.fetchval(
@@ -450,7 +465,10 @@ async def short(conn: asyncpg.Connection, task_id: int, data: ShortPick, user: t
         message = f"short pick recorded; pick the rest at {where}"
     else:
         message = "short pick recorded; no other stock, the order waits for stock"
-    return await _result(conn, task, message)
+    order_picked = await conn.fetchval(
+        "select bool_and(picked >= quantity) from order_lines where order_id = $1", task["order_id"]
+    )
+    return await _result(conn, task, message, order_picked)
 
 
 async def _replenish_if_low(conn: asyncpg.Connection, location_id: int, sku_id: int) -> None:
