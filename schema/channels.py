@@ -21,6 +21,10 @@ class ChannelCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     # The secret the store signs its webhooks with (Shopify shows it in the app settings).
     # Default: the channel's own webhook secret, which you then paste into WooCommerce.
     store_secret: Annotated[str, Meta(min_length=8, max_length=200)] | None = None
+    # Reserve stock as orders arrive, or when a supervisor releases them (a wave, or /allocate).
+    allocate_on: Literal["arrival", "release"] = "arrival"
+    # FEFO never reserves a lot with fewer days left than this.
+    min_shelf_life_days: Annotated[int, Meta(ge=0, le=3650)] = 0
 
 
 class Channel(msgspec.Struct, kw_only=True):
@@ -28,6 +32,8 @@ class Channel(msgspec.Struct, kw_only=True):
     name: str
     kind: ChannelKind
     active: bool
+    allocate_on: str
+    min_shelf_life_days: int
     api_key_prefix: str
     created_at: datetime.datetime
 

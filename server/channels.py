@@ -11,7 +11,8 @@ from server.users import token_digest
 
 API_KEY_PREFIX = "wms_ck_"
 
-SELECT_CHANNEL = "select id, name, kind, active, api_key_prefix, created_at from channels"
+CHANNEL_COLUMNS = "id, name, kind, active, allocate_on, min_shelf_life_days, api_key_prefix, created_at"
+SELECT_CHANNEL = f"select {CHANNEL_COLUMNS} from channels"
 SELECT_SUBSCRIPTION = "select id, url, event_types, active, disabled_reason, created_at from subscriptions"
 
 
@@ -29,16 +30,18 @@ async def create_channel(conn: asyncpg.Connection, data: ChannelCreate) -> Chann
     try:
         row = await conn.fetchrow(
             """
-            insert into channels (name, kind, api_key_hash, api_key_prefix, webhook_secret, store_secret)
-            values ($1, $2, $3, $4, $5, $6)
-            returning id, name, kind, active, api_key_prefix, created_at
-            """,
+            insert into channels (name, kind, api_key_hash, api_key_prefix, webhook_secret, store_secret, allocate_on,
+                                  min_shelf_life_days)
+            values ($1, $2, $3, $4, $5, $6, $7, $8)
+            returning """ + CHANNEL_COLUMNS,
             data.name,
             data.kind,
             token_digest(api_key),
             api_key[:12],
             webhook_secret,
             data.store_secret or webhook_secret,
+            data.allocate_on,
+            data.min_shelf_life_days,
         )
     except asyncpg.UniqueViolationError:
         raise Conflict(f"a channel named {data.name} already exists") from None
@@ -51,7 +54,7 @@ async def rotate_key(conn: asyncpg.Connection, name: str) -> ChannelCredentials:
     row = await conn.fetchrow(
         """
         update channels set api_key_hash = $2, api_key_prefix = $3, active = true where name = $1
-        returning id, name, kind, active, api_key_prefix, created_at, webhook_secret
+        returning """ + CHANNEL_COLUMNS + """, webhook_secret
         """,
         name,
         token_digest(api_key),
@@ -66,7 +69,7 @@ async def rotate_key(conn: asyncpg.Connection, name: str) -> ChannelCredentials:
 
 async def revoke(conn: asyncpg.Connection, name: str) -> Channel:
     row = await conn.fetchrow(
-        "update channels set active = false where name = $1 returning id, name, kind, active, api_key_prefix, created_at",
+        "update channels set active = false where name = $1 returning " + CHANNEL_COLUMNS,
         name,
     )
     if row is None:

@@ -82,7 +82,11 @@ async def _channel(settings: Settings, args) -> None:
     try:
         match args.action:
             case "create":
-                data = msgspec.convert({"name": args.name, "kind": args.kind, "store_secret": args.store_secret}, ChannelCreate)
+                data = msgspec.convert(
+                    {"name": args.name, "kind": args.kind, "store_secret": args.store_secret, "allocate_on": args.allocate_on,
+                     "min_shelf_life_days": args.min_shelf_life_days},
+                    ChannelCreate,
+                )
                 result = await channels.create_channel(conn, data)
             case "rotate-key":
                 result = await channels.rotate_key(conn, args.name)
@@ -149,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     channel.add_argument("name", nargs="?")
     channel.add_argument("--kind", choices=["api", "shopify", "woocommerce"], default="api")
     channel.add_argument("--store-secret", help="the secret the store signs webhooks with (Shopify shows it)")
+    channel.add_argument("--allocate-on", choices=["arrival", "release"], default="arrival")
+    channel.add_argument("--min-shelf-life-days", type=int, default=0)
 
     commands.add_parser("printer-emulator", add_help=False, help="a Zebra stand-in on a TCP port (--help for options)")
 

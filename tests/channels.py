@@ -6,8 +6,8 @@ from server import channels
 ADDRESS = {"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"}
 
 
-async def make_channel(conn, name: str = "webshop", kind: str = "api", store_secret: str | None = None) -> ChannelCredentials:
-    return await channels.create_channel(conn, ChannelCreate(name=name, kind=kind, store_secret=store_secret))
+async def make_channel(conn, name: str = "webshop", kind: str = "api", store_secret: str | None = None, **settings) -> ChannelCredentials:
+    return await channels.create_channel(conn, ChannelCreate(name=name, kind=kind, store_secret=store_secret, **settings))
 
 
 def key(credentials: ChannelCredentials, idempotency_key: str | None = None) -> dict[str, str]:

@@ -2,7 +2,7 @@
 
 from server import orders
 from tests.allocating import place, put, reserved_from
-from tests.channels import make_channel
+from tests.channels import key, make_channel, order
 from tests.conftest import bearer
 
 
@@ -58,3 +58,15 @@ async def test_reserved_stock_cannot_be_written_off_or_moved_away(client, conn):
     response = await client.post("/api/v1/stock/adjustments", json=out, headers=bearer("supervisor"))
     assert response.status_code == 409 and "only 1" in response.json()["detail"]
     assert await conn.fetchval("select quantity from stock") == 5
+
+
+async def test_a_channel_that_allocates_on_release_waits_for_the_supervisor(client, conn):
+    shop = await make_channel(conn, allocate_on="release")
+    await put(conn, "BIN-1", 5)
+    placed = (await client.post("/api/v1/orders", json=order("R-1"), headers=key(shop))).json()
+    assert placed["status"] == "received" and await conn.fetchval("select sum(reserved) from stock") == 0
+
+    allocated = await client.post(f"/api/v1/orders/{placed['id']}/allocate", headers=bearer("supervisor"))
+
+    assert allocated.status_code == 200 and allocated.json()["status"] == "allocated"
+    assert await conn.fetchval("select sum(reserved) from stock") == 2

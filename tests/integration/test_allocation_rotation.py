@@ -21,8 +21,7 @@ async def test_fefo_takes_the_lot_that_expires_first_and_never_an_expired_one(co
 
 
 async def test_fefo_respects_the_minimum_remaining_shelf_life_the_channel_asks_for(conn):
-    shop = await make_channel(conn)
-    await conn.execute("update channels set min_shelf_life_days = 30 where id = $1", shop.channel.id)
+    shop = await make_channel(conn, min_shelf_life_days=30)
     await put(conn, "BIN-1", 10, "MILK", "LATE", TODAY + datetime.timedelta(days=60))
     await put(conn, "BIN-2", 10, "MILK", "SOON", TODAY + datetime.timedelta(days=5))
 
