@@ -242,9 +242,12 @@ async def next_trip(conn: asyncpg.Connection, data: TripRequest, user: tuple[int
 
 async def get_trip(conn: asyncpg.Connection, trip: int, picker: str) -> Trip:
     rows = await conn.fetch(SELECT_TASKS + " where t.trip = $1 order by t.sequence", trip)
-    lease, mode = await conn.fetchrow(
+    found = await conn.fetchrow(
         "select t.lease_until, coalesce(w.mode, t.kind) from trips t left join waves w on w.id = t.wave_id where t.id = $1", trip
     )
+    if found is None:
+        raise NotFound(f"no trip {trip}")
+    lease, mode = found
     return Trip(trip=trip, mode=mode, picker=picker, lease_until=lease, walk_metres=None,
                 tasks=[Task(**dict(r)) for r in rows])
 

@@ -49,6 +49,8 @@ def allow(*roles: str, channels: bool = False) -> Callable[[ASGIConnection, Base
     on every request for a check that takes microseconds."""
 
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        if _describing(connection):
+            return
         if isinstance(connection.user, Channel):
             if not channels:
                 raise Forbidden("a channel's API key cannot do this; it is for order intake, status and events")
@@ -61,7 +63,15 @@ def allow(*roles: str, channels: bool = False) -> Callable[[ASGIConnection, Base
     return guard
 
 
+def _describing(connection: ASGIConnection) -> bool:
+    """An OPTIONS request (a CORS preflight) only lists the allowed methods; like Litestar's
+    authentication it is answered for anyone, so there is no caller to check."""
+    return connection.scope["method"] == "OPTIONS"
+
+
 async def channel_only(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if _describing(connection):
+        return
     if not isinstance(connection.user, Channel):
         raise Forbidden("this is done with a channel's API key (wms channel create NAME)")
 

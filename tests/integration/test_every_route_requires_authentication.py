@@ -46,3 +46,10 @@ async def test_health_answers_without_a_token(client):
     response = await client.get("/health")
     assert response.status_code == 200
     assert response.json()["database"] == "ok"
+
+
+async def test_an_options_request_lists_the_methods_of_every_route_and_never_fails(client):
+    for path in sorted({path for _, path in OPERATIONS}):
+        response = await client.options(path)
+        assert response.status_code in (200, 204), (path, response.text)
+        assert "allow" in response.headers

@@ -104,3 +104,8 @@ async def test_another_picker_cannot_confirm_a_task_they_do_not_hold(client, con
     task = (await next_trip(client))["tasks"][0]
     response = await confirm(client, task, "x1", role="supervisor")
     assert response.status_code == 409 and "held by picker" in response.json()["detail"]
+
+
+async def test_a_trip_that_does_not_exist_is_a_404(client):
+    response = await client.get("/api/v1/picking/trips/0", headers=bearer("picker"))
+    assert response.status_code == 404 and response.json()["detail"] == "no trip 0"
