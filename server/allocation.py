@@ -84,7 +84,9 @@ async def allocate_order(conn: asyncpg.Connection, order_id: int, announce: bool
     return (await allocate_orders(conn, [order_id], announce))[order_id]
 
 
-async def allocate_orders(conn: asyncpg.Connection, order_ids: list[int], announce: bool = True) -> dict[int, str]:
+async def allocate_orders(
+    conn: asyncpg.Connection, order_ids: list[int], announce: bool = True, note_availability: bool = True
+) -> dict[int, str]:
     """Reserve what these orders still miss, most urgent order first (priority, then ship-by
     date), and set their statuses; unless told not to, announce each changed status as an event
     (order.allocated / order.backordered). A handful of statements however many orders: a wave
@@ -143,7 +145,8 @@ async def allocate_orders(conn: asyncpg.Connection, order_ids: list[int], announ
             changed[order["id"]] = status
     if wanted:
         await conn.execute(RESERVE, *[list(column) for column in zip(*wanted)])
-        await availability.announce(conn, sorted(touched))
+        if note_availability:
+            await availability.announce(conn, sorted(touched))
     if changed:
         await conn.execute(SET_STATUS, list(changed), list(changed.values()))
         if announce:
@@ -152,18 +155,10 @@ async def allocate_orders(conn: asyncpg.Connection, order_ids: list[int], announ
 
 
 async def _announce(conn: asyncpg.Connection, changed: dict[int, str], channels: dict[int, int]) -> None:
-    from server.orders import event_payload, get_orders  # orders imports allocation
+    from server.orders import get_orders, status_event  # orders imports allocation
 
-    notes = {"allocated": "all lines reserved", "backordered": "waiting for stock", "picking": "re-allocated"}
     snapshots = await get_orders(conn, list(changed))
-    await events.emit_many(
-        conn,
-        [
-            (f"order.{o.status}", f"order:{o.id}", event_payload(o, notes[o.status]), channels[o.id], o.id)
-            for o in snapshots
-            if o.status != "picking"
-        ],
-    )
+    await events.emit_many(conn, [status_event(o, channels[o.id]) for o in snapshots if o.status != "picking"])
 
 
 async def allocate_waiting(conn: asyncpg.Connection, sku_ids: list[int], limit: int = 100) -> int:

@@ -39,7 +39,9 @@ with placed as (
       from placed, unnest($11::int[], $12::bigint[], $13::text[], $14::text[], $15::bigint[])
            as line(no, sku_id, lot, reference, quantity)
 )
-select placed.id, placed.created_at, placed.updated_at from (select) as one left join placed on true
+select placed.id, placed.created_at, placed.updated_at,
+       (select allocate_on from channels where id = $1) as allocate_on
+  from (select) as one left join placed on true
 """
 
 SELECT_ORDER = """
@@ -85,6 +87,14 @@ def _order(row: asyncpg.Record) -> Order:
     fields["shipments"] = msgspec.json.decode(fields["shipments"], type=list[Shipment])
     fields["timeline"] = msgspec.json.decode(fields["timeline"], type=list[TimelineEntry])
     return Order(**fields)
+
+
+STATUS_NOTES = {"allocated": "all lines reserved", "backordered": "waiting for stock"}
+
+
+def status_event(order: Order, channel_id: int) -> tuple[str, str, dict, int, int]:
+    """order.allocated / order.backordered, for events.emit_many."""
+    return (f"order.{order.status}", f"order:{order.id}", event_payload(order, STATUS_NOTES[order.status]), channel_id, order.id)
 
 
 def event_payload(order: Order, note: str = "") -> dict:
@@ -219,19 +229,17 @@ async def _place(
             ],
         )))
     created = [p.order for p in results if p.order is not None]
-    if created:
-        await events.emit_many(
-            conn,
-            [("order.accepted", f"order:{o.id}", event_payload(o, note), channel[0], o.id) for o in created],
-        )
-        await availability.announce(conn, sorted({line.sku for o in created for line in o.lines}))
-        if await conn.fetchval("select allocate_on = 'arrival' from channels where id = $1", channel[0]):
-            statuses = await allocation.allocate_orders(conn, [o.id for o in created])
-            if len(created) == 1:
-                results = [Placed(order=await get_order(conn, created[0].id, None)) if p.order else p for p in results]
-            else:
-                for order in created:
-                    order.status = statuses[order.id]
+    if not created:
+        return results
+    outgoing = [("order.accepted", f"order:{o.id}", event_payload(o, note), channel[0], o.id) for o in created]
+    if rows[0]["allocate_on"] == "arrival":
+        statuses = await allocation.allocate_orders(conn, [o.id for o in created], announce=False, note_availability=False)
+        changed = [o.id for o in created if statuses[o.id] != o.status]
+        snapshots = {o.id: o for o in await get_orders(conn, changed)} if changed else {}
+        outgoing += [status_event(o, channel[0]) for o in snapshots.values()]
+        results = [Placed(order=snapshots.get(p.order.id, p.order)) if p.order else p for p in results]
+    await events.emit_many(conn, outgoing)
+    await availability.announce(conn, sorted({line.sku for o in created for line in o.lines}))
     return results
 
 

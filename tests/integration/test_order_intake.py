@@ -130,3 +130,15 @@ async def test_orders_are_found_by_reference_status_and_last_change(client, conn
     assert len(pages["items"]) == 2 and pages["next_cursor"]
     later = (await client.get("/api/v1/orders?updated_since=2999-01-01T00:00:00Z", headers=key(shop))).json()
     assert later["items"] == []
+
+
+async def test_status_events_from_stock_arriving_go_only_to_the_orders_channel(client, conn):
+    shop, market = await make_channel(conn, "shop"), await make_channel(conn, "market")
+    await client.post("/api/v1/orders", json=order(), headers=key(shop))
+    found = {"location": "BIN-1", "sku": "APPLE", "quantity": 5, "direction": "in", "reason": "found"}
+    await client.post("/api/v1/stock/adjustments", json=found, headers=bearer("supervisor"))
+
+    shop_types = [e["type"] for e in (await client.get("/api/v1/events", headers=key(shop))).json()["events"]]
+    market_types = [e["type"] for e in (await client.get("/api/v1/events", headers=key(market))).json()["events"]]
+    assert "order.allocated" in shop_types
+    assert not [t for t in market_types if t.startswith("order.")]
