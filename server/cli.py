@@ -4,6 +4,7 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -109,6 +110,11 @@ async def _prepare_shared_database(settings: Settings) -> str:
 def _serve(settings: Settings, demo: bool, workers: int = 1, access_log: bool = False) -> None:
     import uvicorn
 
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again under the handler it
+    # found; the default one would end the process without running exit handlers, leaving the
+    # embedded PostgreSQL running. Exiting through SystemExit runs them (systemd, Docker and
+    # Kubernetes all stop with SIGTERM).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if demo:
         asyncio.run(_demo(settings))
     options = {"host": settings.host, "port": settings.port, "log_level": "info", "access_log": access_log}

@@ -9,6 +9,7 @@ import time
 import urllib.request
 
 import psutil
+import pytest
 
 
 def free_port() -> int:
@@ -37,7 +38,8 @@ def postgres_processes(data_dir) -> list[psutil.Process]:
     return found
 
 
-def test_wms_serve_starts_an_embedded_database_answers_health_and_stops_it_on_exit(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_wms_serve_starts_an_embedded_database_answers_health_and_stops_it_on_exit(tmp_path, stop):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "WMS_DATABASE_URL"} | {"WMS_DATA_DIR": str(tmp_path / "data")}
     server = subprocess.Popen(
@@ -49,7 +51,7 @@ def test_wms_serve_starts_an_embedded_database_answers_health_and_stops_it_on_ex
         assert health["status"] == 200 and '"database":"ok"' in health["body"]
         assert postgres_processes(tmp_path / "data")
     finally:
-        server.send_signal(signal.SIGINT)
+        server.send_signal(stop)
         server.wait(timeout=30)
     deadline = time.monotonic() + 10
     while postgres_processes(tmp_path / "data") and time.monotonic() < deadline:
