@@ -112,13 +112,20 @@ PARSERS: dict[str, Callable[[dict], msgspec.Struct]] = {
 }
 
 
+def _delimiter(text: str) -> str:
+    """Comma, or the semicolon (or tab) a spreadsheet in a comma-decimal locale writes; told
+    apart by the header row, which has no quoted cells."""
+    header = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=header.count)
+
+
 def parse_csv(kind: str, content: bytes) -> list[tuple[int, msgspec.Struct]]:
     """(line number, struct) per data row; Invalid listing every bad row's line and column."""
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise Invalid.field("file", f"not UTF-8 text (byte {error.start})") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     header = reader.fieldnames or []
     unknown = [c for c in header if c not in COLUMNS[kind]]
     if unknown or not header:

@@ -69,3 +69,10 @@ async def test_a_bad_row_is_named_by_line_and_column_and_nothing_of_the_file_is_
     assert response.status_code == 422, response.text
     assert where in [e["field"] for e in response.json()["errors"]], response.json()
     assert {t: await conn.fetchval(f"select count(*) from {t}") for t in TABLES} == before
+
+
+async def test_a_semicolon_separated_file_from_a_european_spreadsheet_imports_too(client, conn):
+    content = "\ufeffwarehouse;code;kind;type;x;y\r\nWH1;EU-1;bin;storage;1,5;2\r\n".encode()
+    response = await upload(client, "locations", content.replace(b"1,5", b"1.5"))
+    assert response.status_code == 201, response.text
+    assert await conn.fetchval("select x from locations where code = 'EU-1'") == 1.5
