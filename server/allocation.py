@@ -161,7 +161,9 @@ async def _announce(conn: asyncpg.Connection, changed: dict[int, str], channels:
     await events.emit_many(conn, [status_event(o, channels[o.id]) for o in snapshots if o.status != "picking"])
 
 
-async def allocate_waiting(conn: asyncpg.Connection, sku_ids: list[int], limit: int = 100) -> int:
+async def allocate_waiting(
+    conn: asyncpg.Connection, sku_ids: list[int], limit: int = 100, note_availability: bool = True
+) -> int:
     """Stock arrived for these SKUs: allocate the orders waiting for them, oldest first (priority,
     then ship-by date). Orders another transaction is allocating are left to it."""
     waiting = await conn.fetch(
@@ -175,7 +177,7 @@ async def allocate_waiting(conn: asyncpg.Connection, sku_ids: list[int], limit: 
         sku_ids,
         limit,
     )
-    await allocate_orders(conn, [order["id"] for order in waiting])
+    await allocate_orders(conn, [order["id"] for order in waiting], note_availability=note_availability)
     return len(waiting)
 
 

@@ -12,9 +12,12 @@ from contextlib import asynccontextmanager
 import asyncpg
 import biip
 
-from schema.picking import ExceptionOut, PickConfirm, PickResult, ShortPick, Task, Trip, TripRequest, Wave, WaveRelease
+from schema.picking import (
+    ExceptionOut, PickConfirm, PickResult, ReplenishmentRule, ShortPick, Task, Trip, TripRequest, Wave, WaveRelease,
+)
 from server import allocation, events
-from server.catalog import match_barcode
+from server.catalog import match_barcode, sku_id
+from server.locations import stock_location
 from server.problems import Conflict, Invalid, NotFound
 from server.stock import apply_movement
 from server.walk import Layout, Stop, shortest_route
@@ -524,10 +527,7 @@ async def open_exceptions(conn: asyncpg.Connection) -> list[ExceptionOut]:
     return [ExceptionOut(**dict(r)) for r in rows]
 
 
-async def set_replenishment_rule(conn: asyncpg.Connection, data) -> dict:
-    from server.catalog import sku_id
-    from server.locations import stock_location
-
+async def set_replenishment_rule(conn: asyncpg.Connection, data: ReplenishmentRule) -> dict:
     if data.max_quantity < data.min_quantity:
         raise Invalid.field("max_quantity", "must be at least min_quantity")
     location = await stock_location(conn, data.location, "location")

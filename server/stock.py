@@ -150,7 +150,8 @@ async def adjust(conn: asyncpg.Connection, data: Adjustment, user: tuple[int, st
     if location["type"] in availability.SELLABLE_TYPES:
         await availability.announce(conn, [data.sku])
     if data.direction == "in" and location["type"] in allocation.PICKABLE_TYPES:
-        await allocation.allocate_waiting(conn, [sku["id"]])
+        # pickable locations are sellable: the SKU's availability is noted just above
+        await allocation.allocate_waiting(conn, [sku["id"]], note_availability=False)
     inbound = data.direction == "in"
     return Movement(
         id=row["id"],
