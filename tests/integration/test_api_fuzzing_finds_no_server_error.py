@@ -1,5 +1,8 @@
 """Schemathesis throws generated requests at every operation of the OpenAPI document of a real
-`wms serve`: whatever it sends, the answer is never a 5xx."""
+`wms serve`: whatever it sends, the answer is never a 5xx.
+
+One worker: Python 3.11 before 3.11.9 can raise a spurious SystemError ("AST constructor recursion
+depth mismatch", CPython gh-106905) when schemathesis builds ASTs in two threads at once."""
 
 import os
 import subprocess
@@ -20,7 +23,7 @@ def test_generated_requests_to_every_operation_never_get_a_server_error(database
         result = subprocess.run(
             [
                 sys.executable, "-m", "schemathesis.cli", "run", f"http://127.0.0.1:{port}/schema/openapi.json",
-                "--checks", "not_a_server_error", "--max-examples", "15", "--workers", "2", "--seed", "1",
+                "--checks", "not_a_server_error", "--max-examples", "15", "--workers", "1", "--seed", "1",
                 "--exclude-path", "/api/v1/auth/logout",
                 "-H", f"Authorization: {bearer('admin')['Authorization']}",
             ],
