@@ -36,6 +36,8 @@ class LocationCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     y: Coordinate | None = None
     z: Coordinate | None = None
     capacity: Annotated[int, Meta(gt=0, le=1_000_000_000)] | None = None
+    # What a picker needs to reach it (reach_truck, ladder, ...); None: reachable on foot.
+    equipment: Code | None = None
 
 
 class Location(msgspec.Struct, kw_only=True):
@@ -51,4 +53,5 @@ class Location(msgspec.Struct, kw_only=True):
     y: float | None
     z: float | None
     capacity: int | None
+    equipment: str | None
     active: bool

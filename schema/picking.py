@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
-from schema.common import Barcode, Quantity
+from schema.common import Barcode, Code, Quantity
 
 PickMode = Literal["discrete", "batch", "zone"]
 ScanId = Annotated[str, Meta(min_length=1, max_length=100)]
@@ -36,7 +36,11 @@ class Wave(msgspec.Struct, kw_only=True):
 
 
 class TripRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """What the picker can do: work in one zone (or any), reach bins that need this equipment
+    (the locations' `equipment`: reach_truck, ladder, ...; none, only bins reachable on foot)."""
+
     zone: Annotated[str, Meta(max_length=64)] | None = None
+    equipment: Annotated[list[Code], Meta(max_length=20)] = []
 
 
 class Task(msgspec.Struct, kw_only=True):

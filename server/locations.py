@@ -7,7 +7,7 @@ from server.problems import Conflict, Invalid, NotFound
 
 SELECT_LOCATION = """
 select l.id, w.code as warehouse, l.code, l.barcode, l.kind, l.type, p.code as parent,
-       l.pick_sequence, l.x, l.y, l.z, l.capacity, l.active
+       l.pick_sequence, l.x, l.y, l.z, l.capacity, l.equipment, l.active
   from locations l
   join warehouses w on w.id = l.warehouse_id
   left join locations p on p.id = l.parent_id
@@ -51,8 +51,9 @@ async def create_location(conn: asyncpg.Connection, data: LocationCreate, field_
     try:
         new_id = await conn.fetchval(
             """
-            insert into locations (warehouse_id, parent_id, code, barcode, kind, type, pick_sequence, x, y, z, capacity)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            insert into locations (warehouse_id, parent_id, code, barcode, kind, type, pick_sequence, x, y, z, capacity,
+                                   equipment)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
             returning id
             """,
             wid,
@@ -66,6 +67,7 @@ async def create_location(conn: asyncpg.Connection, data: LocationCreate, field_
             data.y,
             data.z,
             data.capacity,
+            data.equipment,
         )
     except asyncpg.UniqueViolationError as error:
         if error.constraint_name == "locations_barcode_key":

@@ -46,7 +46,7 @@ select r.id as reservation_id, l.order_id, l.id as order_line_id, st.location_id
                              - coalesce((select sum(t.picked) from pick_tasks t
                                           where t.reservation_id = r.id and t.status in ('done', 'short')), 0)
          as quantity,
-       loc.code, loc.x, loc.y, loc.pick_sequence, loc.warehouse_id, o.priority, o.ship_by
+       loc.code, loc.x, loc.y, loc.pick_sequence, loc.warehouse_id, loc.equipment, o.priority, o.ship_by
   from reservations r
   join order_lines l on l.id = r.order_line_id
   join orders o on o.id = l.order_id
@@ -203,12 +203,18 @@ def _trips(data: WaveRelease, tasks: list[dict], zones: dict[int, str]) -> list[
     ]
 
 
-# Replenishments first, then the most urgent trip; a trip another picker is claiming is skipped.
+# Replenishments first, then the most urgent trip; a trip another picker is claiming is skipped,
+# and so is one with a bin the picker cannot reach with the equipment they have ($2). Checked
+# against the bins' equipment now, not a copy made at release, so tasks added to a trip later
+# (a re-allocated short pick) are covered too.
 CLAIM_TRIP = """
 select id from trips t
  where (t.status = 'open' or (t.status = 'assigned' and t.lease_until < now()))
    and ($1::text is null or t.zone = $1)
    and exists (select 1 from pick_tasks x where x.trip = t.id and x.status in ('open', 'assigned'))
+   and not exists (select 1 from pick_tasks x join locations l on l.id = x.location_id
+                    where x.trip = t.id and x.status in ('open', 'assigned')
+                      and l.equipment is not null and l.equipment <> all($2::text[]))
  order by (t.kind = 'replenish') desc, t.priority, t.ship_by nulls last, t.id
  limit 1
    for update skip locked
@@ -230,17 +236,27 @@ async def _hold(conn: asyncpg.Connection, trip: int, user_id: int) -> bool:
 
 
 async def next_trip(conn: asyncpg.Connection, data: TripRequest, user: tuple[int, str]) -> Trip:
-    """The picker's current trip, or the best open one, now held by them."""
+    """The picker's current trip, or the best open one they have the equipment for, now held by them.
+
+    Trips are not split by equipment at release: an order stays one trip into one tote, and a
+    picker with a reach truck (or a ladder) picks its floor-level lines too, where splitting
+    would send every order with one high-bay line to packing in two parts to consolidate.
+    Instead a trip goes only to a picker who has the equipment every one of its bins needs."""
     current = await conn.fetchval(
         "select id from trips where assigned_to = $1 and status = 'assigned' and lease_until > now()"
         " and exists (select 1 from pick_tasks x where x.trip = trips.id and x.status = 'assigned') limit 1",
         user[0],
     )
-    trip = current or await conn.fetchval(CLAIM_TRIP, data.zone)
+    trip = current or await conn.fetchval(CLAIM_TRIP, data.zone, data.equipment)
     if trip is None:
-        raise NotFound("no work waiting" + (f" in zone {data.zone}" if data.zone else ""))
+        zone = f" in zone {data.zone}" if data.zone else ""
+        raise NotFound(f"no work waiting{zone} that {_with(data.equipment)} can reach")
     await _hold(conn, trip, user[0])
     return await get_trip(conn, trip, user[1])
+
+
+def _with(equipment: list[str]) -> str:
+    return "a picker with " + ", ".join(equipment) if equipment else "a picker on foot"
 
 
 async def get_trip(conn: asyncpg.Connection, trip: int, picker: str) -> Trip:
@@ -457,24 +473,52 @@ async def short(conn: asyncpg.Connection, task_id: int, data: ShortPick, user: t
     await _finish_trip_if_done(conn, task["trip"])
     await allocation.allocate_order(conn, task["order_id"])
     new = [dict(r) for r in await conn.fetch(UNTASKED, [task["order_id"]]) if r["quantity"] > 0]
-    if new:
+    # what this picker evidently can reach goes onto their trip; a bin that needs equipment the
+    # trip's bins do not goes onto a trip of its own, for a picker who has it
+    reachable = set(await conn.fetchval(TRIP_EQUIPMENT, task["trip"]))
+    here = [t for t in new if t["equipment"] is None or t["equipment"] in reachable]
+    elsewhere = [t for t in new if t not in here]
+    said = []
+    if here:
         last = await conn.fetchval("select max(sequence) from pick_tasks where trip = $1", task["trip"])
-        rows = [("pick", task["trip"], last + i, t["reservation_id"], t["order_id"], t["order_line_id"], t["location_id"],
-                 task["to_location_id"], t["sku_id"], t["lot"], t["quantity"], None) for i, t in enumerate(new, start=1)]
-        await conn.fetch(INSERT_TASKS, task["wave_id"], *[list(c) for c in zip(*rows)])
+        await _add_tasks(conn, task, task["trip"], last, here)
         await conn.execute(
             "update pick_tasks set status = 'assigned', assigned_to = $2, lease_until = now() + $3, tote = $4"
             " where trip = $1 and status = 'open'",
             task["trip"], user[0], LEASE, task["tote"],
         )
-        where = ", ".join(sorted({t["code"] for t in new}))
-        message = f"short pick recorded; pick the rest at {where}"
-    else:
-        message = "short pick recorded; no other stock, the order waits for stock"
+        said.append(f"pick the rest at {_codes(here)}")
+    if elsewhere:
+        trip = await conn.fetchval(
+            "insert into trips (wave_id, priority, ship_by) select wave_id, priority, ship_by from trips where id = $1 returning id",
+            task["trip"],
+        )
+        await _add_tasks(conn, task, trip, 0, elsewhere)
+        needs = ", ".join(sorted({t["equipment"] for t in elsewhere}))
+        said.append(f"the units at {_codes(elsewhere)} need {needs} and go to a picker who has it")
+    message = "short pick recorded; " + ("; ".join(said) or "no other stock, the order waits for stock")
     order_picked = await conn.fetchval(
         "select bool_and(picked >= quantity) from order_lines where order_id = $1", task["order_id"]
     )
     return await _result(conn, task, message, order_picked)
+
+
+TRIP_EQUIPMENT = """
+select coalesce(array_agg(distinct l.equipment) filter (where l.equipment is not null), '{}')
+  from pick_tasks x join locations l on l.id = x.location_id
+ where x.trip = $1
+"""
+
+
+async def _add_tasks(conn: asyncpg.Connection, task: asyncpg.Record, trip: int, after: int, new: list[dict]) -> None:
+    """Re-allocated units of the short task's order line, as tasks at the end of `trip`."""
+    rows = [("pick", trip, after + i, t["reservation_id"], t["order_id"], t["order_line_id"], t["location_id"],
+             task["to_location_id"], t["sku_id"], t["lot"], t["quantity"], None) for i, t in enumerate(new, start=1)]
+    await conn.fetch(INSERT_TASKS, task["wave_id"], *[list(c) for c in zip(*rows)])
+
+
+def _codes(tasks: list[dict]) -> str:
+    return ", ".join(sorted({t["code"] for t in tasks}))
 
 
 async def _replenish_if_low(conn: asyncpg.Connection, location_id: int, sku_id: int) -> None:

@@ -20,7 +20,7 @@ from schema.stock import Adjustment
 from server import catalog, locations, stock
 from server.problems import Invalid, Problem
 
-LOCATION_COLUMNS = ["warehouse", "code", "kind", "type", "parent", "barcode", "pick_sequence", "x", "y", "z", "capacity"]
+LOCATION_COLUMNS = ["warehouse", "code", "kind", "type", "parent", "barcode", "pick_sequence", "x", "y", "z", "capacity", "equipment"]
 SKU_COLUMNS = [
     "code", "description", "base_uom", "length_mm", "width_mm", "height_mm", "weight_g",
     "tracks_lot", "tracks_expiry", "tracks_serial",
@@ -176,7 +176,7 @@ async def _import_one(conn: asyncpg.Connection, kind: str, item: msgspec.Struct,
 EXPORTS = {
     "locations": """
         select w.code as warehouse, l.code, l.kind, l.type, p.code as parent, l.barcode, l.pick_sequence,
-               l.x, l.y, l.z, l.capacity
+               l.x, l.y, l.z, l.capacity, l.equipment
           from locations l join warehouses w on w.id = l.warehouse_id left join locations p on p.id = l.parent_id
          order by l.id""",
     "skus": """
