@@ -59,6 +59,7 @@ class Task(msgspec.Struct, kw_only=True):
     order_id: int | None
     order: str | None
     tote: str | None
+    picked_from: str | None  # where it was picked: its own location, or an alternative holding the same lot
 
 
 class Trip(msgspec.Struct, kw_only=True):

@@ -15,7 +15,7 @@ import biip
 from schema.picking import (
     ExceptionOut, PickConfirm, PickResult, ReplenishmentRule, ShortPick, Task, Trip, TripRequest, Wave, WaveRelease,
 )
-from server import allocation, events
+from server import allocation, alternatives, events
 from server.catalog import match_barcode, sku_id
 from server.locations import stock_location
 from server.problems import Conflict, Invalid, NotFound
@@ -81,10 +81,11 @@ returning id
 SELECT_TASKS = """
 select t.id, t.kind, t.sequence, l.code as location, l.barcode as location_barcode, tl.code as to_location,
        s.code as sku, s.description, t.lot, t.quantity, t.picked, t.status, t.order_id, o.external_id as order,
-       t.tote
+       t.tote, pf.code as picked_from
   from pick_tasks t
   join locations l on l.id = t.location_id
   left join locations tl on tl.id = t.to_location_id
+  left join locations pf on pf.id = t.picked_from_id
   join skus s on s.id = t.sku_id
   left join orders o on o.id = t.order_id
 """
@@ -333,7 +334,8 @@ async def _scanned_units(conn: asyncpg.Connection, task: asyncpg.Record, scan: s
 async def confirm(conn: asyncpg.Connection, task_id: int, data: PickConfirm, user: tuple[int, str]) -> PickResult:
     """Move the scanned units from the bin to the tote, against the order's reservation."""
     task = await _held_task(conn, task_id, user)
-    if data.location not in (task["location_barcode"], task["location_code"]):
+    at_task = data.location in (task["location_barcode"], task["location_code"])
+    if not at_task and task["kind"] == "replenish":
         raise Invalid.field("location", f"wrong location: go to {task['location_code']}")
     units = await _scanned_units(conn, task, data.item, data.count)
     remaining = task["quantity"] - task["picked"]
@@ -345,7 +347,8 @@ async def confirm(conn: asyncpg.Connection, task_id: int, data: PickConfirm, use
     if task["kind"] == "replenish":
         await _replenish(conn, task, units, user)
     else:
-        order_picked = await _pick(conn, task, units, data.tote, user)
+        reservation = task["reservation_id"] if at_task else await alternatives.take_from(conn, task, data.location, units)
+        order_picked = await _pick(conn, task, reservation, units, data.tote, user)
     return await _result(conn, task, "picked" if units == remaining else f"{remaining - units} more to pick here", order_picked)
 
 
@@ -356,19 +359,20 @@ async def _replenish(conn: asyncpg.Connection, task: asyncpg.Record, units: int,
         describe=f"SKU {task['sku']} at {task['location_code']}",
     )
     await conn.execute(
-        "update pick_tasks set picked = picked + $2, status = case when picked + $2 >= quantity then 'done' else status end"
-        " where id = $1",
+        "update pick_tasks set picked = picked + $2, picked_from_id = location_id,"
+        " status = case when picked + $2 >= quantity then 'done' else status end where id = $1",
         task["id"], units,
     )
     await _finish_trip_if_done(conn, task["trip"])
 
 
-# After the movement: the task, the rest of the order's tasks on the cart (same tote), the order
-# line, the order (now picking), the trip (done when nothing is left) in one statement, which
-# also says whether the order is fully picked and the pick face below its minimum.
+# After the movement: the task (and where it was picked: $5), the rest of the order's tasks on
+# the cart (same tote), the order line, the order (now picking), the trip (done when nothing is
+# left) in one statement, which also says whether the order is fully picked and the pick face
+# below its minimum.
 PICKED = """
 with task as (
-    update pick_tasks set picked = picked + $2, tote = $3, lease_until = now() + $4,
+    update pick_tasks set picked = picked + $2, tote = $3, lease_until = now() + $4, picked_from_id = $5,
            status = case when picked + $2 >= quantity then 'done' else status end
      where id = $1
     returning trip, order_id, order_line_id, status
@@ -393,9 +397,11 @@ select (select bool_and(case when l.id = (select order_line_id from task) then l
 """
 
 
-async def _pick(conn: asyncpg.Connection, task: asyncpg.Record, units: int, tote: str, user: tuple[int, str]) -> bool:
+async def _pick(
+    conn: asyncpg.Connection, task: asyncpg.Record, reservation: int, units: int, tote: str, user: tuple[int, str]
+) -> bool:
     """Move the units bin -> tote against the reservation; return whether the order is now fully picked."""
-    source = await allocation.consume(conn, task["reservation_id"], units)
+    source = await allocation.consume(conn, reservation, units)
     await apply_movement(
         conn, sku=task["sku_id"], quantity=units, reason="pick", user_id=user[0], from_location=source["location_id"],
         to_location=task["to_location_id"], lot=source["lot"], expiry=source["expiry"], from_lpn=source["lpn"],
