@@ -124,13 +124,16 @@ async def sku_id(conn: asyncpg.Connection, code: str, field: str) -> asyncpg.Rec
     return row
 
 
+def barcode_forms(scanned: str) -> list[str]:
+    """What a scanned barcode may be stored as: itself, and a GTIN's 14-digit form."""
+    try:
+        return [scanned, normalize_gtin(scanned)]
+    except ValueError:
+        return [scanned]
+
+
 async def match_barcode(conn: asyncpg.Connection, scanned: str) -> BarcodeMatch:
     """Resolve a scanned item barcode. Any GTIN form (8, 12, 13, 14 digits) finds its 14-digit entry."""
-    candidates = [scanned]
-    try:
-        candidates.append(normalize_gtin(scanned))
-    except ValueError:
-        pass
     row = await conn.fetchrow(
         """
         select b.barcode, s.code as sku, b.pack, b.quantity
@@ -138,7 +141,7 @@ async def match_barcode(conn: asyncpg.Connection, scanned: str) -> BarcodeMatch:
          where b.barcode = any($1::text[])
          limit 1
         """,
-        candidates,
+        barcode_forms(scanned),
     )
     if row is None:
         raise NotFound(f"barcode {scanned!r} belongs to no SKU")

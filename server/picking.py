@@ -204,21 +204,38 @@ def _trips(data: WaveRelease, tasks: list[dict], zones: dict[int, str]) -> list[
     ]
 
 
-# Replenishments first, then the most urgent trip; a trip another picker is claiming is skipped,
-# and so is one with a bin the picker cannot reach with the equipment they have ($2). Checked
-# against the bins' equipment now, not a copy made at release, so tasks added to a trip later
-# (a re-allocated short pick) are covered too.
-CLAIM_TRIP = """
-select id from trips t
- where (t.status = 'open' or (t.status = 'assigned' and t.lease_until < now()))
-   and ($1::text is null or t.zone = $1)
-   and exists (select 1 from pick_tasks x where x.trip = t.id and x.status in ('open', 'assigned'))
-   and not exists (select 1 from pick_tasks x join locations l on l.id = x.location_id
-                    where x.trip = t.id and x.status in ('open', 'assigned')
-                      and l.equipment is not null and l.equipment <> all($2::text[]))
- order by (t.kind = 'replenish') desc, t.priority, t.ship_by nulls last, t.id
- limit 1
-   for update skip locked
+# The picker's current trip if they still hold one; else replenishments first, then the most
+# urgent trip, skipping one another picker is claiming and one with a bin the picker cannot reach
+# with the equipment they have ($2) (checked against the bins' equipment now, not a copy made at
+# release, so tasks added to a trip later are covered too). The trip and its open tasks are
+# held by the picker ($3) for a lease ($4), all in one statement.
+TAKE_TRIP = """
+with current as (
+    select id from trips t
+     where t.assigned_to = $3 and t.status = 'assigned' and t.lease_until > now()
+       and exists (select 1 from pick_tasks x where x.trip = t.id and x.status = 'assigned')
+     limit 1
+), waiting as (
+    select id from trips t
+     where (t.status = 'open' or (t.status = 'assigned' and t.lease_until < now()))
+       and not exists (select 1 from current)
+       and ($1::text is null or t.zone = $1)
+       and exists (select 1 from pick_tasks x where x.trip = t.id and x.status in ('open', 'assigned'))
+       and not exists (select 1 from pick_tasks x join locations l on l.id = x.location_id
+                        where x.trip = t.id and x.status in ('open', 'assigned')
+                          and l.equipment is not null and l.equipment <> all($2::text[]))
+     order by (t.kind = 'replenish') desc, t.priority, t.ship_by nulls last, t.id
+     limit 1
+       for update skip locked
+), chosen as (
+    select id from current union all select id from waiting
+), held as (
+    update trips t set status = 'assigned', assigned_to = $3, lease_until = now() + $4 from chosen where t.id = chosen.id
+), tasks as (
+    update pick_tasks x set status = 'assigned', assigned_to = $3, lease_until = now() + $4
+      from chosen where x.trip = chosen.id and x.status in ('open', 'assigned')
+)
+select id from chosen
 """
 
 
@@ -243,16 +260,10 @@ async def next_trip(conn: asyncpg.Connection, data: TripRequest, user: tuple[int
     picker with a reach truck (or a ladder) picks its floor-level lines too, where splitting
     would send every order with one high-bay line to packing in two parts to consolidate.
     Instead a trip goes only to a picker who has the equipment every one of its bins needs."""
-    current = await conn.fetchval(
-        "select id from trips where assigned_to = $1 and status = 'assigned' and lease_until > now()"
-        " and exists (select 1 from pick_tasks x where x.trip = trips.id and x.status = 'assigned') limit 1",
-        user[0],
-    )
-    trip = current or await conn.fetchval(CLAIM_TRIP, data.zone, data.equipment)
+    trip = await conn.fetchval(TAKE_TRIP, data.zone, data.equipment, user[0], LEASE)
     if trip is None:
         zone = f" in zone {data.zone}" if data.zone else ""
         raise NotFound(f"no work waiting{zone} that {_with(data.equipment)} can reach")
-    await _hold(conn, trip, user[0])
     return await get_trip(conn, trip, user[1])
 
 
@@ -309,17 +320,22 @@ def _is_gs1_element_string(scan: str) -> bool:
     return scan.startswith(("]C1", "]d2", "]Q3", "]e0")) or (scan[:2] in ("01", "02") and len(scan) > 16 and scan[2:16].isdigit())
 
 
+def read_item(scan: str) -> tuple[str, str | None]:
+    """The barcode to look up in a scanned item, and the lot a GS1 element string carries."""
+    barcode = scan.strip()
+    if not _is_gs1_element_string(barcode):
+        return barcode, None
+    message = biip.parse(barcode).gs1_message
+    gtin = message and (message.element_strings.get(ai="01") or message.element_strings.get(ai="02"))
+    if not gtin:
+        raise Invalid.field("item", "this GS1 barcode carries no GTIN; scan the item's barcode")
+    lot = message.element_strings.get(ai="10")
+    return gtin.gtin.as_gtin_14(), lot.value if lot else None
+
+
 async def _scanned_units(conn: asyncpg.Connection, task: asyncpg.Record, scan: str, count: int) -> int:
     """How many base units `count` scans of this barcode are, after checking it is the task's item and lot."""
-    barcode, lot = scan.strip(), None
-    if _is_gs1_element_string(barcode):
-        message = biip.parse(barcode).gs1_message
-        gtin = message and (message.element_strings.get(ai="01") or message.element_strings.get(ai="02"))
-        if not gtin:
-            raise Invalid.field("item", "this GS1 barcode carries no GTIN; scan the item's barcode")
-        barcode = gtin.gtin.as_gtin_14()
-        lot_string = message.element_strings.get(ai="10")
-        lot = lot_string.value if lot_string else None
+    barcode, lot = read_item(scan)
     try:
         match = await match_barcode(conn, barcode)
     except NotFound:
@@ -409,7 +425,7 @@ async def _pick(
     )
     after = await conn.fetchrow(PICKED, task["id"], units, tote, LEASE, source["location_id"], task["sku_id"])
     if after["below_minimum"]:
-        await _replenish_if_low(conn, source["location_id"], task["sku_id"])
+        await replenish_if_low(conn, source["location_id"], task["sku_id"])
     return after["order_picked"]
 
 
@@ -422,22 +438,28 @@ async def _finish_trip_if_done(conn: asyncpg.Connection, trip: int) -> None:
 
 
 async def _result(conn: asyncpg.Connection, task: asyncpg.Record, message: str, done: bool) -> PickResult:
-    from server.orders import event_payload, get_order  # orders -> allocation -> ...; keep the cycle out
-
     if done:
-        order = await get_order(conn, task["order_id"], None)
-        already = await conn.fetchval(
-            "select 1 from events where order_id = $1 and type = 'order.picked'", task["order_id"]
-        )
-        if not already:
-            channel = await conn.fetchval("select channel_id from orders where id = $1", task["order_id"])
-            await events.emit(conn, "order.picked", f"order:{order.id}", event_payload(order, "all lines picked"), channel, order.id)
+        await announce_picked(conn, task["order_id"])
     rows = await conn.fetch(SELECT_TASKS + " where t.trip = $1 order by t.sequence", task["trip"])
     tasks = [Task(**dict(r)) for r in rows]
     this = next(t for t in tasks if t.id == task["id"])
     return PickResult(
         task=this, order_picked=bool(done), next_tasks=[t for t in tasks if t.status == "assigned"], message=message
     )
+
+
+async def announce_picked(conn: asyncpg.Connection, order_id: int) -> None:
+    """order.picked, once per order, in the transaction of its last pick."""
+    from server.orders import event_payload, get_order  # orders -> allocation -> ...; keep the cycle out
+
+    channel, already = await conn.fetchrow(
+        "select channel_id, exists (select 1 from events where order_id = $1 and type = 'order.picked') from orders where id = $1",
+        order_id,
+    )
+    if already:
+        return
+    order = await get_order(conn, order_id, None)
+    await events.emit(conn, "order.picked", f"order:{order.id}", event_payload(order, "all lines picked"), channel, order.id)
 
 
 async def short(conn: asyncpg.Connection, task_id: int, data: ShortPick, user: tuple[int, str]) -> PickResult:
@@ -527,7 +549,7 @@ def _codes(tasks: list[dict]) -> str:
     return ", ".join(sorted({t["code"] for t in tasks}))
 
 
-async def _replenish_if_low(conn: asyncpg.Connection, location_id: int, sku_id: int) -> None:
+async def replenish_if_low(conn: asyncpg.Connection, location_id: int, sku_id: int) -> None:
     """Below the pick face's minimum: one replenishment task from reserve storage, unless one is open."""
     rule = await conn.fetchrow(
         """

@@ -1,11 +1,12 @@
 """Waves for supervisors; trips, confirmations and short picks for handhelds."""
 
+import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from schema.picking import ExceptionOut, PickConfirm, PickResult, ReplenishmentRule, ShortPick, Trip, TripRequest, Wave, WaveRelease
-from server import picking
-from server.api.common import Conn, IdempotencyKey, allow, caller, once
+from server import pick_confirmation, picking
+from server.api.common import Conn, IdempotencyKey, allow, caller, caller_scope, once
 
 FLOOR = ("picker", "supervisor")
 
@@ -26,8 +27,7 @@ class PickingController(Controller):
 
     @post("/next", operation_id="nextTrip", summary="The picker's trip: held by them until done or the lease runs out", guards=[allow(*FLOOR)])
     async def next(self, request: Request, data: JSONBody[TripRequest], conn: Conn) -> Trip:
-        async with conn.transaction():
-            return await picking.next_trip(conn, data, caller(request))
+        return await picking.next_trip(conn, data, caller(request))
 
     @get("/trips/{trip:int}", operation_id="getTrip", summary="A trip's tasks in walking order", guards=[allow(*FLOOR)])
     async def trip(self, request: Request, conn: Conn, trip: FromPath[int]) -> Trip:
@@ -40,7 +40,11 @@ class PickingController(Controller):
 
     @post("/tasks/{task_id:int}/confirm", operation_id="confirmPick", summary="Confirm a pick by its scans; a replayed scan_id moves nothing", guards=[allow(*FLOOR)])
     async def confirm(self, request: Request, task_id: FromPath[int], data: JSONBody[PickConfirm], conn: Conn) -> Response[PickResult]:
-        return await once(request, conn, data.scan_id, data, lambda: picking.confirm(conn, task_id, data, caller(request)), 200)
+        # the scan id is bound to the request as `once` binds an Idempotency-Key: method, path, body
+        bound = b"POST %s\n%s" % (request.url.path.encode(), msgspec.json.encode(data))
+        stored = await pick_confirmation.confirm_once(conn, caller_scope(request), bound, task_id, data, caller(request))
+        headers = {"Idempotent-Replayed": "true"} if stored.replayed else {}
+        return Response(stored.body, status_code=stored.status_code, media_type="application/json", headers=headers)
 
     @post("/tasks/{task_id:int}/short", operation_id="reportShortPick", summary="The bin holds less than the task asks", guards=[allow(*FLOOR)])
     async def short(self, request: Request, task_id: FromPath[int], data: JSONBody[ShortPick], conn: Conn) -> Response[PickResult]:

@@ -1,0 +1,188 @@
+"""Pick confirmations, idempotent per scan id, mostly in one round trip.
+
+The common confirmation (a pick task held by the caller, scanned at its own bin, the item by a
+barcode we know, no more units than are left, the order's tote) is one SQL statement run on its
+own: it claims the scan id, checks and locks the task, its reservation and the bin, makes every
+write of a pick, builds the answer, stores it as the scan id's answer and returns it. When any
+check fails it writes nothing, and the full path (server.picking.confirm under run_once) runs
+instead and gives the exact reason, or replays the first answer of a scan id already used.
+
+The last pick of an order (order.picked must be announced with the order's snapshot) and a pick
+that takes a pick face below its replenishment minimum run the same statement inside a
+transaction, followed by the announcement or the replenishment task in Python.
+"""
+
+import hashlib
+from collections import Counter
+
+import asyncpg
+import msgspec
+
+from schema.picking import PickConfirm
+from server import picking
+from server.catalog import barcode_forms
+from server.idempotency import Stored, _lock_id, run_once  # the same lock as run_once's, so the two paths exclude each other
+from server.problems import Invalid
+
+# How confirmations were answered since the process started: "one statement", "with follow-ups"
+# (the statement in a transaction, then the announcement or replenishment), "full path".
+PATHS: Counter[str] = Counter()
+
+# $1 task, $2 caller, $3 idempotency scope, $4 scan id, $5 request hash, $6 advisory lock id,
+# $7 scanned location, $8 forms of the scanned item barcode, $9 lot the scan carries (or null),
+# $10 count, $11 tote, $12 lease, $13 whether the last pick of an order or a pick face going
+# below its minimum may be done (the caller then runs the follow-ups in the same transaction).
+#
+# Every CTE reads the snapshot taken when the statement starts; rows it changes are locked first
+# (FOR UPDATE re-reads them at their latest version), and the answer is built from what the
+# writes will make of them. Nothing is written unless the scan id is claimed, and the scan id is
+# claimed only when every check passed.
+CONFIRM = """
+with lock as materialized (
+    select pg_try_advisory_xact_lock($6) as held
+), task as materialized (
+    select t.id, t.trip, t.reservation_id, t.order_id, t.order_line_id, t.location_id, t.to_location_id, t.sku_id,
+           t.quantity - t.picked as remaining, l.code as location_code, o.external_id as order_reference
+      from pick_tasks t
+      join locations l on l.id = t.location_id
+      join orders o on o.id = t.order_id
+     where t.id = $1 and (select held from lock)
+       and t.kind = 'pick' and t.status = 'assigned' and t.assigned_to = $2
+       and $7 in (l.barcode, l.code)
+       and ($9::text is null or t.lot = '' or t.lot = $9)
+       and (t.tote is null or t.tote = $11)
+       for update of t
+), source as materialized (
+    select task.*, b.quantity * $10 as units, st.id as stock_id, st.lot, st.expiry, st.lpn
+      from task
+      join lateral (select quantity from sku_barcodes
+                     where barcode = any($8::text[]) and sku_id = task.sku_id limit 1) b on true
+      join reservations r on r.id = task.reservation_id
+      join stock st on st.id = r.stock_id and st.location_id = task.location_id
+     where b.quantity * $10 <= task.remaining and r.picked + b.quantity * $10 <= r.quantity
+       and st.reserved >= b.quantity * $10
+       for update of r, st
+), checked as materialized (
+    select source.*,
+           (select bool_and(l.picked + case when l.id = source.order_line_id then source.units else 0 end >= l.quantity)
+              from order_lines l where l.order_id = source.order_id) as order_picked,
+           coalesce((select rule.min_quantity > (select sum(quantity) from stock
+                                                  where location_id = source.location_id and sku_id = source.sku_id) - source.units
+                       from replenishment_rules rule
+                      where rule.location_id = source.location_id and rule.sku_id = source.sku_id)
+                    and not exists (select 1 from pick_tasks x
+                                     where x.kind = 'replenish' and x.to_location_id = source.location_id
+                                       and x.sku_id = source.sku_id and x.status in ('open', 'assigned')), false) as below_minimum
+      from source
+), ok as materialized (
+    select * from checked where $13 or not (order_picked or below_minimum)
+), trip_tasks as (
+    select x.sequence,
+           case when x.id = ok.id and ok.units >= ok.remaining then 'done' else x.status end as status,
+           json_build_object(
+               'id', x.id, 'kind', x.kind, 'sequence', x.sequence, 'location', l.code, 'location_barcode', l.barcode,
+               'to_location', tl.code, 'sku', s.code, 'description', s.description, 'lot', x.lot,
+               'quantity', x.quantity, 'picked', x.picked + case when x.id = ok.id then ok.units else 0 end,
+               'status', case when x.id = ok.id and ok.units >= ok.remaining then 'done' else x.status end,
+               'order_id', x.order_id, 'order', o.external_id,
+               'tote', case when x.id = ok.id or (x.order_id = ok.order_id and x.tote is null) then $11 else x.tote end,
+               'picked_from', case when x.id = ok.id then ok.location_code else pf.code end
+           ) as doc, x.id = ok.id as this
+      from ok
+      join pick_tasks x on x.trip = ok.trip
+      join locations l on l.id = x.location_id
+      left join locations tl on tl.id = x.to_location_id
+      join skus s on s.id = x.sku_id
+      left join orders o on o.id = x.order_id
+      left join locations pf on pf.id = x.picked_from_id
+), answer as (
+    select json_build_object(
+               'task', (select doc from trip_tasks where this),
+               'order_picked', ok.order_picked,
+               'next_tasks', coalesce((select json_agg(doc order by sequence) from trip_tasks where status = 'assigned'), '[]'),
+               'message', case when ok.units = ok.remaining then 'picked' else (ok.remaining - ok.units) || ' more to pick here' end
+           ) as body
+      from ok
+), claimed as (
+    insert into idempotency_keys (scope, key, request_hash, status_code, response_body)
+    select $3, $4, $5, 200, convert_to(body::text, 'UTF8') from answer
+        on conflict do nothing
+    returning response_body
+), go as (
+    select ok.* from ok where exists (select 1 from claimed)
+), reservation as (
+    update reservations r set picked = r.picked + go.units from go where r.id = go.reservation_id
+), bin as (
+    update stock st set quantity = st.quantity - go.units, reserved = st.reserved - go.units, updated_at = now()
+      from go where st.id = go.stock_id
+), tote as (
+    insert into stock (location_id, sku_id, lot, expiry, lpn, quantity)
+    select to_location_id, sku_id, lot, expiry, $11, units from go
+        on conflict (location_id, sku_id, lot, coalesce(expiry, 'infinity'::date), lpn)
+        do update set quantity = stock.quantity + excluded.quantity, updated_at = now()
+), ledger as (
+    insert into movements (user_id, reason, sku_id, lot, expiry, from_location_id, from_lpn, to_location_id, to_lpn,
+                           quantity, reference)
+    select $2, 'pick', sku_id, lot, expiry, location_id, lpn, to_location_id, $11, units, order_reference from go
+), picked as (
+    update pick_tasks t set picked = t.picked + go.units, tote = $11, lease_until = now() + $12, picked_from_id = go.location_id,
+           status = case when go.units >= go.remaining then 'done' else t.status end
+      from go where t.id = go.id
+), same_tote as (
+    update pick_tasks t set tote = $11
+      from go where t.trip = go.trip and t.order_id = go.order_id and t.tote is null and t.id <> go.id
+), line as (
+    update order_lines l set picked = l.picked + go.units from go where l.id = go.order_line_id
+), picking as (
+    update orders o set status = 'picking', updated_at = now() from go where o.id = go.order_id and o.status <> 'picking'
+), trip_done as (
+    update trips tr set status = 'done'
+      from go
+     where tr.id = go.trip and go.units >= go.remaining
+       and not exists (select 1 from pick_tasks x where x.trip = go.trip and x.status in ('open', 'assigned') and x.id <> go.id)
+)
+select (select response_body from claimed) as body, checked.order_picked, checked.below_minimum, checked.order_id,
+       checked.location_id, checked.sku_id
+  from checked
+"""
+
+
+async def confirm_once(
+    conn: asyncpg.Connection, scope: str, request: bytes, task_id: int, data: PickConfirm, user: tuple[int, str]
+) -> Stored:
+    """Confirm a pick at most once per (scope, scan id); `request` is the canonical request the
+    scan id is bound to (a different request under the same scan id is a 422)."""
+    try:
+        barcode, lot = picking.read_item(data.item)
+    except Invalid:
+        barcode = None  # the full path says what is wrong with the scan
+    if barcode is not None:
+        args = (task_id, user[0], scope, data.scan_id, hashlib.sha256(request).digest(), _lock_id(scope, data.scan_id),
+                data.location, barcode_forms(barcode), lot, data.count, data.tote, picking.LEASE)
+        try:
+            found = await conn.fetchrow(CONFIRM, *args, False)
+            if found is not None and found["body"] is not None:
+                PATHS["one statement"] += 1
+                return Stored(200, found["body"])
+            if found is not None and (found["order_picked"] or found["below_minimum"]):
+                async with conn.transaction():
+                    done = await conn.fetchrow(CONFIRM, *args, True)
+                    if done is not None and done["body"] is not None:
+                        await _follow_up(conn, done)
+                        PATHS["with follow-ups"] += 1
+                        return Stored(200, done["body"])
+        except asyncpg.DeadlockDetectedError:
+            pass  # it changed nothing; the full path retries deadlocks
+    PATHS["full path"] += 1
+
+    async def full() -> tuple[int, bytes]:
+        return 200, msgspec.json.encode(await picking.confirm(conn, task_id, data, user))
+
+    return await run_once(conn, scope, data.scan_id, request, full)
+
+
+async def _follow_up(conn: asyncpg.Connection, done: asyncpg.Record) -> None:
+    if done["order_picked"]:
+        await picking.announce_picked(conn, done["order_id"])
+    if done["below_minimum"]:
+        await picking.replenish_if_low(conn, done["location_id"], done["sku_id"])
