@@ -1,14 +1,15 @@
 """Orders per second through POST /api/v1/orders and /api/v1/orders/batch (5 lines each), and
 the same inserts straight through asyncpg, in one run.
 
-    .venv/bin/python -m bench.orders [--orders 2000] [--concurrency 16] [--seconds 10] [--workers 1]
+    .venv/bin/python -m bench.orders [--orders 2000] [--concurrency 64] [--seconds 10] [--workers 1 2]
 
-The API runs as a separate `wms serve` process (uvicorn, one worker unless --workers says more). Single orders are posted
+The API runs as a separate `wms serve` process, measured with one worker and with two (one per
+core), each against the same raw baseline measured in the same run. Single orders are posted
 by wrk (Debian package `wrk`; `make bench` installs it), a C load generator, because a Python
 client on the same 2 cores tops out near 400 requests/s and would measure itself; without wrk
 the bench falls back to httpx and says so. Batches are posted by httpx (a few large calls). The
 raw baseline runs the order + lines INSERT statement the service uses, with known SKU ids, one
-order per transaction, at the same concurrency.
+order per statement (and transaction), at the same concurrency.
 """
 
 import argparse
@@ -30,7 +31,7 @@ from bench._server import running_server
 from schema.catalog import SkuCreate
 from schema.channels import ChannelCreate
 from server import catalog, channels
-from server.orders import INSERT_ORDER
+from server.orders import INSERT_ORDERS
 
 SKUS = 50
 ADDRESS = {"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"}
@@ -54,10 +55,10 @@ async def timed(coroutine) -> float:
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--orders", type=int, default=2000)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=64, help="HTTP connections, and asyncpg connections for raw")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--seconds", type=int, default=10, help="how long wrk posts single orders")
-    parser.add_argument("--workers", type=int, default=1, help="wms serve --workers")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="wms serve --workers to measure")
     args = parser.parse_args()
     rng = random.Random(1)
 
@@ -77,63 +78,64 @@ async def main() -> None:
                 async with pool.acquire() as c:
                     for i in queue:
                         o = make_order(tag, i, rng)
-                        await c.fetchrow(
-                            INSERT_ORDER, shop.channel.id, o["external_id"], None, msgspec.json.encode(o["ship_to"]).decode(),
-                            "standard", "", 5, None, "", False, [1, 2, 3, 4, 5],
-                            [sku_ids[l["sku"]] for l in o["lines"]], [None] * 5, [""] * 5, [l["quantity"] for l in o["lines"]],
+                        await c.fetch(
+                            INSERT_ORDERS, shop.channel.id, [o["external_id"]], [None],
+                            [msgspec.json.encode(o["ship_to"]).decode()], ["standard"], [""], [5], [None], [""], [False],
+                            [o["external_id"]] * 5, [1, 2, 3, 4, 5], [sku_ids[l["sku"]] for l in o["lines"]], [None] * 5,
+                            [""] * 5, [l["quantity"] for l in o["lines"]],
                         )
 
             await asyncio.gather(*(worker() for _ in range(args.concurrency)))
 
-        with running_server(url, args.workers) as base:
-            headers = {"Authorization": f"Bearer {shop.api_key}"}
-            limits = httpx.Limits(max_connections=args.concurrency)
-            async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
+        rows: list[tuple[str, float]] = []
+        for workers in args.workers:
+            with running_server(url, workers) as base:
+                headers = {"Authorization": f"Bearer {shop.api_key}"}
+                limits = httpx.Limits(max_connections=args.concurrency)
+                async with httpx.AsyncClient(base_url=base, headers=headers, limits=limits, timeout=60) as client:
 
-                async def single(tag: str, count: int) -> None:
-                    queue = iter(range(count))
+                    async def single(tag: str, count: int) -> None:
+                        queue = iter(range(count))
 
-                    async def worker() -> None:
-                        for i in queue:
-                            response = await client.post("/api/v1/orders", json=make_order(tag, i, rng))
-                            assert response.status_code == 201, response.text
+                        async def worker() -> None:
+                            for i in queue:
+                                response = await client.post("/api/v1/orders", json=make_order(tag, i, rng))
+                                assert response.status_code == 201, response.text
 
-                    await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+                        await asyncio.gather(*(worker() for _ in range(args.concurrency)))
 
-                async def batches(tag: str) -> None:
-                    for start in range(0, args.orders, args.batch_size):
-                        orders = [make_order(tag, i, rng) for i in range(start, min(start + args.batch_size, args.orders))]
-                        response = await client.post("/api/v1/orders/batch", json={"orders": orders})
-                        assert response.json()["created"] == len(orders), response.text
+                    async def batches(tag: str) -> None:
+                        for start in range(0, args.orders, args.batch_size):
+                            orders = [make_order(tag, i, rng) for i in range(start, min(start + args.batch_size, args.orders))]
+                            response = await client.post("/api/v1/orders/batch", json={"orders": orders})
+                            assert response.json()["created"] == len(orders), response.text
 
-                await single("warm", 200)
-                await raw("warm-raw")
-                if shutil.which("wrk"):
-                    single_name = "POST /api/v1/orders (wrk, 5 lines)"
-                    single_rate = with_wrk(base, shop.api_key, args.concurrency, args.seconds)
-                else:
-                    single_name = "POST /api/v1/orders (httpx; no wrk)"
-                    single_rate = args.orders / await timed(single("api", args.orders))
-                batch_rate = args.orders / await timed(batches("batch"))
-                raw_rate = args.orders / await timed(raw("raw"))
+                    await single(f"warm-{workers}", 200)
+                    if shutil.which("wrk"):
+                        rate = with_wrk(base, shop.api_key, args.concurrency, args.seconds, f"w{workers}")
+                        rows.append((f"POST /api/v1/orders, {workers} worker(s) (wrk)", rate))
+                    else:
+                        rate = args.orders / await timed(single(f"api-{workers}", args.orders))
+                        rows.append((f"POST /api/v1/orders, {workers} worker(s) (httpx)", rate))
+                    rate = args.orders / await timed(batches(f"batch-{workers}"))
+                    rows.append((f"POST /api/v1/orders/batch, {workers} worker(s)", rate))
+        await raw("warm-raw")
+        raw_rate = args.orders / await timed(raw("raw"))
+        rows.append(("same INSERT straight via asyncpg", raw_rate))
         await pool.close()
 
-    print(f"wms serve --workers {args.workers}, {args.concurrency} connections")
-    print(f"{'path':<42}{'orders/s':>10}{'ratio to raw':>14}")
-    for name, rate in (
-        (single_name, single_rate),
-        (f"POST /api/v1/orders/batch ({args.batch_size} a call)", batch_rate),
-        ("same INSERT straight via asyncpg", raw_rate),
-    ):
-        print(f"{name:<42}{rate:>10.0f}{rate / raw_rate:>14.2f}")
+    print(f"{args.concurrency} connections; batches of {args.batch_size}; 5 lines an order")
+    print(f"{'path':<48}{'orders/s':>10}{'ratio to raw':>14}")
+    for name, rate in rows:
+        print(f"{name:<48}{rate:>10.0f}{rate / raw_rate:>14.2f}")
 
 
-def with_wrk(base: str, api_key: str, connections: int, seconds: int) -> float:
+def with_wrk(base: str, api_key: str, connections: int, seconds: int, run: str) -> float:
     """Created orders per second under wrk; any answer but 201 fails the bench."""
     script = Path(__file__).with_name("orders_wrk.lua")
     result = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), base],
-        capture_output=True, text=True, env=os.environ | {"WMS_BENCH_KEY": api_key}, check=True,
+        capture_output=True, text=True, env=os.environ | {"WMS_BENCH_KEY": api_key, "WMS_BENCH_RUN": run}, check=True,
     )
     if "Non-2xx" in result.stdout:
         raise SystemExit("some orders were refused:\n" + result.stdout)

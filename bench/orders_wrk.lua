@@ -19,9 +19,9 @@ function request()
     end
   end
   local body = string.format(
-    '{"external_id":"wrk-%s-%d","ship_to":{"name":"Ada Lovelace","line1":"12 St James\'s Square",' ..
+    '{"external_id":"wrk-%s-%s-%d","ship_to":{"name":"Ada Lovelace","line1":"12 St James\'s Square",' ..
     '"city":"London","postal_code":"SW1Y 4JH","country":"GB"},"lines":[%s]}',
-    tag, counter, table.concat(lines, ","))
+    os.getenv("WMS_BENCH_RUN"), tag, counter, table.concat(lines, ","))
   return wrk.format("POST", "/api/v1/orders", {["Content-Type"] = "application/json",
                     ["Authorization"] = "Bearer " .. os.getenv("WMS_BENCH_KEY")}, body)
 end

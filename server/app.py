@@ -1,5 +1,6 @@
 """create_app(settings): the Litestar application, wired in one place."""
 
+import functools
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
@@ -19,10 +20,12 @@ from server.api.locations import LocationController, WarehouseController
 from server.api.orders import OrderController, allocate_order, availability
 from server.api.picking import PickingController, WaveController, exceptions, replenishment_rule
 from server.api.printing import LabelController, PrinterController, PrintJobController
-from server.api.security import authentication
+from server.api.security import authentication, principals
 from server.api.stock import StockController
 from server.api.store_webhooks import receive_store_order
 from server.api.transfer import TransferController
+from server import intake
+from server.coalescing import Coalescer
 from server.database import open_pool
 from server.picking import waveless
 from server.printing import print_worker
@@ -62,6 +65,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     @asynccontextmanager
     async def database(app: Litestar):
         app.state.pool = await open_pool(settings)
+        app.state.intake = Coalescer(functools.partial(intake.place, app.state.pool))
+        app.state.principals = Coalescer(functools.partial(principals, app.state.pool))
         try:
             yield
         finally:

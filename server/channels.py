@@ -81,9 +81,14 @@ async def list_channels(conn: asyncpg.Connection) -> list[Channel]:
     return [Channel(**dict(r)) for r in await conn.fetch(SELECT_CHANNEL + " order by name")]
 
 
-async def authenticate(conn: asyncpg.Connection, api_key: str) -> Channel | None:
-    row = await conn.fetchrow(SELECT_CHANNEL + " where api_key_hash = $1 and active", token_digest(api_key))
-    return Channel(**dict(row)) if row else None
+async def authenticate_many(conn: asyncpg.Connection, api_keys: list[str]) -> dict[str, Channel]:
+    """The active channel behind each API key; unknown or revoked keys are left out."""
+    by_digest = {token_digest(k): k for k in api_keys}
+    rows = await conn.fetch(
+        f"select api_key_hash, {CHANNEL_COLUMNS} from channels where api_key_hash = any($1::bytea[]) and active",
+        list(by_digest),
+    )
+    return {by_digest[r["api_key_hash"]]: Channel(**{k: r[k] for k in r.keys() if k != "api_key_hash"}) for r in rows}
 
 
 async def by_name(conn: asyncpg.Connection, name: str) -> asyncpg.Record:

@@ -26,22 +26,30 @@ select s.id, s.code, s.tracks_lot
  order by wanted.i
 """
 
-INSERT_ORDER = """
+# Orders of one channel with their lines, in the given order (so ids follow arrival); an external
+# id the channel has used already inserts nothing and is missing from the answer.
+INSERT_ORDERS = """
 with placed as (
     insert into orders (channel_id, external_id, source_id, ship_to, service_level, carrier, priority, ship_by,
                         notes, allow_partial)
-    values ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10)
+    select $1, o.external_id, o.source_id, o.ship_to::jsonb, o.service_level, o.carrier, o.priority, o.ship_by,
+           o.notes, o.allow_partial
+      from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::date[], $9::text[],
+                  $10::bool[]) with ordinality
+           as o(external_id, source_id, ship_to, service_level, carrier, priority, ship_by, notes, allow_partial, n)
+     order by o.n
         on conflict (channel_id, external_id) do nothing
-    returning id, created_at, updated_at
+    returning id, external_id, created_at, updated_at
 ), lines as (
     insert into order_lines (order_id, line_no, sku_id, lot, reference, quantity)
     select placed.id, line.no, line.sku_id, line.lot, line.reference, line.quantity
-      from placed, unnest($11::int[], $12::bigint[], $13::text[], $14::text[], $15::bigint[])
-           as line(no, sku_id, lot, reference, quantity)
+      from unnest($11::text[], $12::int[], $13::bigint[], $14::text[], $15::text[], $16::bigint[])
+           as line(external_id, no, sku_id, lot, reference, quantity)
+      join placed on placed.external_id = line.external_id
 )
-select placed.id, placed.created_at, placed.updated_at,
+select placed.id, placed.external_id, placed.created_at, placed.updated_at,
        (select allocate_on from channels where id = $1) as allocate_on
-  from (select) as one left join placed on true
+  from placed
 """
 
 SELECT_ORDER = """
@@ -139,7 +147,7 @@ def _check_lines(data: OrderCreate, skus: list[asyncpg.Record]) -> list[FieldErr
     return errors
 
 
-async def _resolve(conn: asyncpg.Connection, batch: list[OrderCreate]) -> list[list[asyncpg.Record] | Invalid]:
+async def resolve_lines(conn: asyncpg.Connection, batch: list[OrderCreate]) -> list[list[asyncpg.Record] | Invalid]:
     """Per order: the SKU of each line, or an Invalid naming each line and field that is wrong.
 
     One query for the whole call, however many orders it holds."""
@@ -174,19 +182,21 @@ async def create_order(
     conn: asyncpg.Connection, channel: tuple[int, str], data: OrderCreate, source_id: str | None = None, note: str = ""
 ) -> Order:
     """Create the order and its order.accepted event. Call inside a transaction."""
-    resolved = (await _resolve(conn, [data]))[0]
+    resolved = (await resolve_lines(conn, [data]))[0]
     if isinstance(resolved, Invalid):
         raise resolved
-    placed = (await _place(conn, channel, [(data, resolved)], source_id, note))[0]
+    placed = (await place_orders(conn, channel, [(data, resolved)], source_id, note))[0]
     if placed.order is None:
-        raise Conflict(
-            f"order {data.external_id} already exists as order {placed.duplicate_of}",
-            extensions={"order_id": placed.duplicate_of},
-        )
+        raise duplicate(data, placed.duplicate_of)
     return placed.order
 
 
-async def _place(
+def duplicate(data: OrderCreate, order_id: int | None) -> Conflict:
+    """409 for an external id the channel has used already, naming the order it made."""
+    return Conflict(f"order {data.external_id} already exists as order {order_id}", extensions={"order_id": order_id})
+
+
+async def place_orders(
     conn: asyncpg.Connection,
     channel: tuple[int, str],
     items: list[tuple[OrderCreate, list[asyncpg.Record]]],
@@ -194,28 +204,37 @@ async def _place(
     note: str = "",
 ) -> list[Placed]:
     """Insert checked orders with their lines and order.accepted events, a few round trips in all."""
-    rows = await conn.fetchmany(
-        INSERT_ORDER,
-        [
-            (
-                channel[0], data.external_id, source_id, msgspec.json.encode(data.ship_to).decode(), data.service_level,
-                data.carrier, data.priority, data.ship_by, data.notes, data.allow_partial,
-                list(range(1, len(data.lines) + 1)), [s["id"] for s in skus], [l.lot for l in data.lines],
-                [l.reference for l in data.lines], [l.quantity for l in data.lines],
-            )
-            for data, skus in items
-        ],
-    )
-    duplicates = [data.external_id for (data, _), row in zip(items, rows) if row["id"] is None]
+    first: dict[str, int] = {}
+    fresh = [(data, skus) for i, (data, skus) in enumerate(items) if first.setdefault(data.external_id, i) == i]
+    lines = [(data, n, sku, line) for data, skus in fresh for n, (line, sku) in enumerate(zip(data.lines, skus), start=1)]
+    rows = {
+        r["external_id"]: r
+        for r in await conn.fetch(
+            INSERT_ORDERS, channel[0],
+            *_columns([
+                (data.external_id, source_id, msgspec.json.encode(data.ship_to).decode(), data.service_level,
+                 data.carrier, data.priority, data.ship_by, data.notes, data.allow_partial)
+                for data, _ in fresh
+            ], 9),
+            *_columns([
+                (data.external_id, n, sku["id"], line.lot, line.reference, line.quantity) for data, n, sku, line in lines
+            ], 6),
+        )
+    }
+    taken = [data.external_id for data, _ in items if data.external_id not in rows]
     existing = dict(
         await conn.fetch(
-            "select external_id, id from orders where channel_id = $1 and external_id = any($2::text[])", channel[0], duplicates
+            "select external_id, id from orders where channel_id = $1 and external_id = any($2::text[])", channel[0], taken
         )
-    ) if duplicates else {}
+    ) if taken else {}
     results: list[Placed] = []
-    for (data, skus), row in zip(items, rows):
-        if row["id"] is None:
+    for i, (data, skus) in enumerate(items):
+        row = rows.get(data.external_id)
+        if row is None:
             results.append(Placed(duplicate_of=existing.get(data.external_id)))
+            continue
+        if first[data.external_id] != i:  # the same external id earlier in this call made the order
+            results.append(Placed(duplicate_of=row["id"]))
             continue
         results.append(Placed(order=Order(
             id=row["id"], channel=channel[1], external_id=data.external_id, status="received", ship_to=data.ship_to,
@@ -232,15 +251,37 @@ async def _place(
     if not created:
         return results
     outgoing = [("order.accepted", f"order:{o.id}", event_payload(o, note), channel[0], o.id) for o in created]
-    if rows[0]["allocate_on"] == "arrival":
+    if next(iter(rows.values()))["allocate_on"] == "arrival":
         statuses = await allocation.allocate_orders(conn, [o.id for o in created], announce=False, note_availability=False)
-        changed = [o.id for o in created if statuses[o.id] != o.status]
-        snapshots = {o.id: o for o in await get_orders(conn, changed)} if changed else {}
-        outgoing += [status_event(o, channel[0]) for o in snapshots.values()]
-        results = [Placed(order=snapshots.get(p.order.id, p.order)) if p.order else p for p in results]
+        changed = [o for o in created if statuses[o.id] != o.status]
+        await _note_allocation(conn, changed, statuses)
+        outgoing += [status_event(o, channel[0]) for o in changed]
     await events.emit_many(conn, outgoing)
     await availability.announce(conn, sorted({line.sku for o in created for line in o.lines}))
     return results
+
+
+async def _note_allocation(conn: asyncpg.Connection, placed: list[Order], statuses: dict[int, str]) -> None:
+    """Bring just-placed orders up to date with what allocation did to them: their status and
+    each line's allocated quantity (nothing else can have changed in this transaction)."""
+    if not placed:
+        return
+    allocated = {
+        (r["order_id"], r["line_no"]): r["allocated"]
+        for r in await conn.fetch(
+            "select order_id, line_no, allocated from order_lines where order_id = any($1::bigint[])", [o.id for o in placed]
+        )
+    }
+    for order in placed:
+        order.status = statuses[order.id]
+        for line in order.lines:
+            line.allocated = allocated[order.id, line.line]
+            line.state = line_state(order.status, line)
+
+
+def _columns(rows: list[tuple], width: int) -> list[list]:
+    """Rows as the column arrays an unnest() statement takes."""
+    return [list(column) for column in zip(*rows)] if rows else [[] for _ in range(width)]
 
 
 async def create_batch(conn: asyncpg.Connection, channel: tuple[int, str], raw_orders: list[dict]) -> BatchResponse:
@@ -256,13 +297,13 @@ async def create_batch(conn: asyncpg.Connection, channel: tuple[int, str], raw_o
             field = path.rstrip("`").removeprefix("$").removeprefix(".") or "order"
             results[index] = BatchResult(index=index, external_id=external_id, outcome="invalid", errors=[{"field": field, "reason": reason}])
     checked = []
-    for (index, data), resolved in zip(valid, await _resolve(conn, [data for _, data in valid])):
+    for (index, data), resolved in zip(valid, await resolve_lines(conn, [data for _, data in valid])):
         if isinstance(resolved, Invalid):
             errors = [msgspec.structs.asdict(e) for e in resolved.errors]
             results[index] = BatchResult(index=index, external_id=data.external_id, outcome="invalid", errors=errors)
         else:
             checked.append((index, data, resolved))
-    placed = await _place(conn, channel, [(data, skus) for _, data, skus in checked])
+    placed = await place_orders(conn, channel, [(data, skus) for _, data, skus in checked])
     for (index, data, _), outcome in zip(checked, placed):
         if outcome.order is None:
             results[index] = BatchResult(index=index, external_id=data.external_id, outcome="duplicate", order_id=outcome.duplicate_of)

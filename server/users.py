@@ -97,16 +97,18 @@ async def login_password(conn: asyncpg.Connection, username: str, password: str,
     return await _open_session(conn, to_user({k: row[k] for k in row.keys() if k != "password_hash"}), hours)
 
 
-async def authenticate(conn: asyncpg.Connection, token: str) -> User | None:
-    row = await conn.fetchrow(
+async def authenticate_many(conn: asyncpg.Connection, tokens: list[str]) -> dict[str, User]:
+    """The user behind each live session token; unknown or expired tokens are left out."""
+    by_digest = {token_digest(t): t for t in tokens}
+    rows = await conn.fetch(
         """
-        select u.id, u.username, u.name, u.role, u.badge, u.active
+        select s.token_hash, u.id, u.username, u.name, u.role, u.badge, u.active
           from sessions s join users u on u.id = s.user_id
-         where s.token_hash = $1 and s.expires_at > now() and u.active
+         where s.token_hash = any($1::bytea[]) and s.expires_at > now() and u.active
         """,
-        token_digest(token),
+        list(by_digest),
     )
-    return to_user(row) if row else None
+    return {by_digest[r["token_hash"]]: to_user({k: r[k] for k in r.keys() if k != "token_hash"}) for r in rows}
 
 
 async def logout(conn: asyncpg.Connection, token: str) -> None:

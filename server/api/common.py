@@ -15,8 +15,7 @@ from litestar.params import HeaderParameter, QueryParameter
 
 from schema.channels import Channel
 from schema.common import FieldError, Page, decode_cursor, encode_cursor
-from server.api.security import SCOPE_CONN
-from server.idempotency import run_once
+from server.idempotency import Stored, run_once
 from server.problems import Forbidden, Invalid, Malformed
 
 Conn = NamedDependency[asyncpg.Connection]
@@ -32,12 +31,10 @@ Cursor = Annotated[str | None, QueryParameter(description="next_cursor from the 
 PageSize = Annotated[int, QueryParameter(ge=1, le=1000, description="items per page")]
 
 
-async def provide_conn(request: Request, state: State) -> AsyncGenerator[asyncpg.Connection, None]:
-    """The connection the authentication middleware took for this request, else one from the pool."""
-    conn = request.scope.get(SCOPE_CONN)
-    if conn is not None:
-        yield conn
-        return
+async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]:
+    """A pool connection for the request, only for handlers that take one: a handler that queues
+    its work (order intake) must not sit on a connection while it waits, or enough waiting
+    requests would hold every connection the queue needs to drain."""
     async with state.pool.acquire() as conn:
         yield conn
 
@@ -126,9 +123,17 @@ async def once(
     async def run() -> tuple[int, bytes]:
         return status_code, msgspec.json.encode(await action())
 
-    # Only a keyed call is compared with an earlier one; without a key there is nothing to hash.
-    canonical = b"" if key is None else b"%s %s\n%s" % (request.method.encode(), request.url.path.encode(), msgspec.json.encode(data))
-    stored = await run_once(conn, caller_scope(request), key, canonical, run)
+    return answer(await run_once(conn, caller_scope(request), key, canonical(request, key, data), run))
+
+
+def canonical(request: Request, key: str | None, data: msgspec.Struct | None) -> bytes:
+    """What a repeated Idempotency-Key is compared by; without a key there is nothing to compare."""
+    if key is None:
+        return b""
+    return b"%s %s\n%s" % (request.method.encode(), request.url.path.encode(), msgspec.json.encode(data))
+
+
+def answer(stored: Stored) -> Response:
     headers = {"Idempotent-Replayed": "true"} if stored.replayed else {}
     return Response(stored.body, status_code=stored.status_code, media_type="application/json", headers=headers)
 

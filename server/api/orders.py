@@ -11,8 +11,10 @@ from schema.orders import BatchRequest, BatchResponse, Order, OrderCreate, Order
 from server import availability as available
 from server import orders
 from server.api.common import (
-    Conn, Cursor, IdempotencyKey, PageSize, after_cursor, allow, channel_only, channel_scope, once, page,
+    Conn, Cursor, IdempotencyKey, PageSize, after_cursor, allow, answer, caller_scope, canonical, channel_only,
+    channel_scope, once, page,
 )
+from server.intake import Submission
 
 STAFF = ("supervisor",)
 Reason = Annotated[str, QueryParameter(max_length=500, description="why, for the order's timeline")]
@@ -27,10 +29,11 @@ class OrderController(Controller):
     tags = ["orders"]
 
     @post(operation_id="createOrder", summary="Create an order (channel API key)", guards=[channel_only])
-    async def create(
-        self, request: Request, data: JSONBody[OrderCreate], conn: Conn, idempotency_key: IdempotencyKey
-    ) -> Response[Order]:
-        return await once(request, conn, idempotency_key, data, lambda: orders.create_order(conn, channel_of(request), data))
+    async def create(self, request: Request, data: JSONBody[OrderCreate], idempotency_key: IdempotencyKey) -> Response[Order]:
+        submission = Submission(
+            channel_of(request), data, caller_scope(request), idempotency_key, canonical(request, idempotency_key, data)
+        )
+        return answer(await request.app.state.intake.submit(submission))
 
     @post("/batch", operation_id="createOrderBatch", summary="Create up to 1,000 orders; an answer per order", guards=[channel_only])
     async def batch(

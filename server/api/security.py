@@ -1,61 +1,38 @@
 """Bearer-token authentication for every route but /health, the logins, store webhooks (signed
 instead) and the API docs. A token is a user's session or a channel's API key.
 
-The middleware takes the request's database connection from the pool, looks the token up on it,
-and keeps it for the handler (provide_conn hands it over): one pool checkout, and one reset, per
-request instead of two."""
+Tokens are looked up through a Coalescer: the requests that arrive while one lookup runs are
+looked up together in the next, one query for all of them, so a busy server does not spend a
+round trip per request on who is calling. Each lookup still reads the database after its
+request arrived, so a revoked key or a closed session is refused at once."""
 
 import asyncpg
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
-from litestar.middleware._utils import should_bypass_middleware
-from litestar.types import Receive, Scope, Send
 
 from schema.channels import Channel
 from schema.users import User
 from server import channels, users
 from server.problems import Unauthorized
 
-# Where the request's connection waits in the ASGI scope for provide_conn.
-SCOPE_CONN = "wms.conn"
+
+async def principals(pool: asyncpg.Pool, tokens: list[str]) -> list[User | Channel | Unauthorized]:
+    """Who each token belongs to, or why it is refused; for a Coalescer."""
+    api_keys = [t for t in tokens if t.startswith(channels.API_KEY_PREFIX)]
+    sessions = [t for t in tokens if not t.startswith(channels.API_KEY_PREFIX)]
+    async with pool.acquire() as conn:
+        found: dict[str, User | Channel] = {}
+        if api_keys:
+            found |= await channels.authenticate_many(conn, api_keys)
+        if sessions:
+            found |= await users.authenticate_many(conn, sessions)
+    return [found.get(t) or Unauthorized("the token or API key is unknown, expired or revoked") for t in tokens]
 
 
 class BearerToken(AbstractAuthenticationMiddleware):
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if should_bypass_middleware(
-            exclude_http_methods=self.exclude_http_methods,
-            exclude_opt_key=self.exclude_opt_key,
-            exclude_path_pattern=self.exclude,
-            scope=scope,
-            scopes=self.scopes,
-        ):
-            await self.app(scope, receive, send)
-            return
-        token = _bearer_token(ASGIConnection(scope))
-        async with scope["litestar_app"].state.pool.acquire() as conn:
-            scope["user"] = await _principal(conn, token)
-            scope["auth"] = token
-            scope[SCOPE_CONN] = conn  # type: ignore[literal-required]
-            try:
-                await self.app(scope, receive, send)
-            finally:
-                scope.pop(SCOPE_CONN, None)  # type: ignore[misc]
-
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
-        # Not called by __call__ above; kept for anything that authenticates a connection by hand.
         token = _bearer_token(connection)
-        async with connection.app.state.pool.acquire() as conn:
-            return AuthenticationResult(user=await _principal(conn, token), auth=token)
-
-
-async def _principal(conn: asyncpg.Connection, token: str) -> User | Channel:
-    if token.startswith(channels.API_KEY_PREFIX):
-        principal = await channels.authenticate(conn, token)
-    else:
-        principal = await users.authenticate(conn, token)
-    if principal is None:
-        raise Unauthorized("the token or API key is unknown, expired or revoked")
-    return principal
+        return AuthenticationResult(user=await connection.app.state.principals.submit(token), auth=token)
 
 
 def _bearer_token(connection: ASGIConnection) -> str:
