@@ -9,21 +9,25 @@ from schema.channels import Delivery, Event, EventPage
 
 NOTIFY_CHANNEL = "wms_events"
 
-# The event, its deliveries to every subscription that wants it (disabled ones too, so a
-# re-enabled endpoint gets what it missed), and a wake-up for the delivery workers on commit.
+# The events in the given order, their deliveries to every subscription that wants them (disabled
+# ones too, so a re-enabled endpoint gets what it missed), and a wake-up for the delivery workers
+# on commit (PostgreSQL folds identical notifications of a transaction into one).
 EMIT = """
 with event as (
     insert into events (channel_id, stream, type, order_id, payload)
-    values ($1, $2, $3, $4, $5::jsonb)
-    returning id, channel_id, type
+    select e.channel_id, e.stream, e.type, e.order_id, e.payload::json
+      from unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[]) with ordinality
+           as e(channel_id, stream, type, order_id, payload, n)
+     order by e.n
+    returning id, channel_id, type, stream
 ), fanned_out as (
     insert into deliveries (subscription_id, event_id, stream)
-    select s.id, event.id, $2
+    select s.id, event.id, event.stream
       from event join subscriptions s
         on (event.channel_id is null or s.channel_id = event.channel_id)
        and (s.event_types is null or event.type = any(s.event_types))
 )
-select event.id, pg_notify('wms_events', '') from event
+select event.id, pg_notify('wms_events', '') from event order by event.id
 """
 
 
@@ -36,14 +40,24 @@ async def emit(
     order_id: int | None = None,
 ) -> int:
     """Record an event for one channel (or every channel, channel_id None). Call inside the change's transaction."""
-    return await conn.fetchval(EMIT, channel_id, stream, type_, order_id, msgspec.json.encode(payload).decode())
+    return (await emit_many(conn, [(type_, stream, payload, channel_id, order_id)]))[0]
 
 
-async def emit_many(conn: asyncpg.Connection, items: list[tuple[str, str, msgspec.Struct | dict, int | None, int | None]]) -> None:
-    """Several events at once, in order: (type, stream, payload, channel_id, order_id) each."""
-    await conn.executemany(
-        EMIT, [(channel_id, stream, type_, order_id, msgspec.json.encode(payload).decode()) for type_, stream, payload, channel_id, order_id in items]
+async def emit_many(
+    conn: asyncpg.Connection, items: list[tuple[str, str, msgspec.Struct | dict, int | None, int | None]]
+) -> list[int]:
+    """Several events at once, in order: (type, stream, payload, channel_id, order_id) each; their ids."""
+    if not items:
+        return []
+    rows = await conn.fetch(
+        EMIT,
+        [channel_id for _, _, _, channel_id, _ in items],
+        [stream for _, stream, _, _, _ in items],
+        [type_ for type_, _, _, _, _ in items],
+        [order_id for _, _, _, _, order_id in items],
+        [msgspec.json.encode(payload).decode() for _, _, payload, _, _ in items],
     )
+    return [r["id"] for r in rows]
 
 
 def body(event_id: int, type_: str, created_at: datetime.datetime, payload: str) -> bytes:
