@@ -1,5 +1,6 @@
 """create_app(settings): the Litestar application, wired in one place."""
 
+import asyncio
 import functools
 from contextlib import asynccontextmanager
 
@@ -29,7 +30,7 @@ from server.coalescing import Coalescer
 from server.database import open_pool
 from server.picking import waveless
 from server.printing import print_worker
-from server.settings import Settings
+from server.settings import SHUTDOWN_SECONDS, Settings
 from server.webhooks import webhook_worker
 
 ROUTES = [
@@ -70,7 +71,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         try:
             yield
         finally:
-            await app.state.pool.close()
+            # A connection someone still holds (a request cut off by the shutdown) must not keep
+            # the process from stopping: a supervisor waits only so long before killing it.
+            try:
+                await asyncio.wait_for(app.state.pool.close(), timeout=SHUTDOWN_SECONDS)
+            except TimeoutError:
+                app.state.pool.terminate()
 
     return Litestar(
         route_handlers=ROUTES,

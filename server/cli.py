@@ -14,7 +14,7 @@ import msgspec
 from server.database import database_url
 from server.migrations import MigrationError, migrate
 from server.problems import Problem
-from server.settings import Settings
+from server.settings import SHUTDOWN_SECONDS, Settings
 
 
 async def _connect(settings: Settings) -> asyncpg.Connection:
@@ -117,7 +117,10 @@ def _serve(settings: Settings, demo: bool, workers: int = 1, access_log: bool = 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if demo:
         asyncio.run(_demo(settings))
-    options = {"host": settings.host, "port": settings.port, "log_level": "info", "access_log": access_log}
+    options = {
+        "host": settings.host, "port": settings.port, "log_level": "info", "access_log": access_log,
+        "timeout_graceful_shutdown": SHUTDOWN_SECONDS,
+    }
     if workers == 1:
         from server.app import create_app
 

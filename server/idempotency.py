@@ -23,7 +23,9 @@ class Stored(msgspec.Struct):
     replayed: bool = False
 
 
-def _lock_id(scope: str, key: str) -> int:
+def lock_id(scope: str, key: str) -> int:
+    """The advisory lock that holds (scope, key) while its call runs; any path that claims keys
+    itself (the one-statement pick confirmation) must take this one, so the paths exclude each other."""
     digest = hashlib.sha256(f"{scope}\0{key}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
@@ -89,7 +91,7 @@ async def claim_many(conn: asyncpg.Connection, claims: list[Claim]) -> list[Stor
     asking = [i for i, outcome in enumerate(outcomes) if outcome is None]
     held = await conn.fetch(
         "select pg_try_advisory_xact_lock(id) as held from unnest($1::bigint[]) with ordinality as k(id, n) order by n",
-        [_lock_id(claims[i].scope, claims[i].key) for i in asking],
+        [lock_id(claims[i].scope, claims[i].key) for i in asking],
     )
     for i, row in zip(asking, held):
         if not row["held"]:

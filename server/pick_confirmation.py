@@ -21,7 +21,7 @@ import msgspec
 from schema.picking import PickConfirm
 from server import picking
 from server.catalog import barcode_forms
-from server.idempotency import Stored, _lock_id, run_once  # the same lock as run_once's, so the two paths exclude each other
+from server.idempotency import Stored, lock_id, run_once
 from server.problems import Invalid
 
 # How confirmations were answered since the process started: "one statement", "with follow-ups"
@@ -157,7 +157,7 @@ async def confirm_once(
     except Invalid:
         barcode = None  # the full path says what is wrong with the scan
     if barcode is not None:
-        args = (task_id, user[0], scope, data.scan_id, hashlib.sha256(request).digest(), _lock_id(scope, data.scan_id),
+        args = (task_id, user[0], scope, data.scan_id, hashlib.sha256(request).digest(), lock_id(scope, data.scan_id),
                 data.location, barcode_forms(barcode), lot, data.count, data.tote, picking.LEASE)
         try:
             found = await conn.fetchrow(CONFIRM, *args, False)

@@ -5,6 +5,9 @@ from pathlib import Path
 
 import msgspec
 
+# How long stopping waits for requests in flight, and then for their database connections.
+SHUTDOWN_SECONDS = 10
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     # None: run an embedded PostgreSQL in data_dir/postgres.
