@@ -1,7 +1,6 @@
 """Labels travel over raw TCP (port 9100 style) to the printer emulator, which checks ~HS."""
 
 import asyncio
-import io
 import subprocess
 import sys
 import time
