@@ -62,10 +62,15 @@ with lock as materialized (
      where b.quantity * $10 <= task.remaining and r.picked + b.quantity * $10 <= r.quantity
        and st.reserved >= b.quantity * $10
        for update of r, st
+), lines as materialized (
+    -- locked, so they are read as the last pick of the order's other lines left them: two pickers
+    -- (zones) confirming its last two lines at once would each see the other's line unpicked
+    select l.id, l.quantity, l.picked from order_lines l where l.order_id = (select order_id from source)
+       for no key update
 ), checked as materialized (
     select source.*,
            (select bool_and(l.picked + case when l.id = source.order_line_id then source.units else 0 end >= l.quantity)
-              from order_lines l where l.order_id = source.order_id) as order_picked,
+              from lines l) as order_picked,
            coalesce((select rule.min_quantity > (select sum(quantity) from stock
                                                   where location_id = source.location_id and sku_id = source.sku_id) - source.units
                        from replenishment_rules rule

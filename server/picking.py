@@ -405,9 +405,12 @@ with task as (
      where id = (select trip from task) and (select status from task) = 'done'
        and not exists (select 1 from pick_tasks x where x.trip = (select trip from task)
                         and x.status in ('open', 'assigned') and x.id <> $1)
+), lines as (
+    -- locked, so a concurrent last pick of another line (zone picking) is seen, not missed
+    select id, quantity, picked from order_lines where order_id = (select order_id from task) for no key update
 )
 select (select bool_and(case when l.id = (select order_line_id from task) then l.picked + $2 else l.picked end >= l.quantity)
-          from order_lines l where l.order_id = (select order_id from task)) as order_picked,
+          from lines l) as order_picked,
        coalesce((select r.min_quantity > (select coalesce(sum(quantity), 0) from stock where location_id = $5 and sku_id = $6)
                    from replenishment_rules r where r.location_id = $5 and r.sku_id = $6), false) as below_minimum
 """
@@ -526,7 +529,8 @@ async def short(conn: asyncpg.Connection, task_id: int, data: ShortPick, user: t
         said.append(f"the units at {_codes(elsewhere)} need {needs} and go to a picker who has it")
     message = "short pick recorded; " + ("; ".join(said) or "no other stock, the order waits for stock")
     order_picked = await conn.fetchval(
-        "select bool_and(picked >= quantity) from order_lines where order_id = $1", task["order_id"]
+        "select bool_and(picked >= quantity) from (select picked, quantity from order_lines where order_id = $1"
+        " for no key update) l", task["order_id"],
     )
     return await _result(conn, task, message, order_picked)
 
