@@ -23,28 +23,35 @@ class Coalescer(Generic[T, R]):
         self._max_batch = max_batch
         self._concurrency = concurrency
         self._queue: list[tuple[T, asyncio.Future]] = []
-        self._draining: set[asyncio.Task] = set()
+        # Counted here, not from the tasks' done callbacks: those run a loop turn after a drain
+        # ends, and a call queued in between would wait for a drain that is not coming.
+        self._running = 0
+        self._tasks: set[asyncio.Task] = set()
 
     async def submit(self, item: T) -> R:
         future = asyncio.get_running_loop().create_future()
         self._queue.append((item, future))
-        if len(self._draining) < self._concurrency:
+        if self._running < self._concurrency:
+            self._running += 1
             task = asyncio.create_task(self._drain())
-            self._draining.add(task)
-            task.add_done_callback(self._draining.discard)
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
         return await future
 
     async def _drain(self) -> None:
-        while self._queue:
-            batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
-            try:
-                results = await self._handle([item for item, _ in batch])
-            except Exception as error:  # the handler broke: everyone in the batch hears why
-                results = [error] * len(batch)
-            for (_, future), result in zip(batch, results):
-                if future.done():  # the caller went away (client disconnected)
-                    continue
-                if isinstance(result, Exception):
-                    future.set_exception(result)
-                else:
-                    future.set_result(result)
+        try:
+            while self._queue:
+                batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
+                try:
+                    results = await self._handle([item for item, _ in batch])
+                except Exception as error:  # the handler broke: everyone in the batch hears why
+                    results = [error] * len(batch)
+                for (_, future), result in zip(batch, results):
+                    if future.done():  # the caller went away (client disconnected)
+                        continue
+                    if isinstance(result, Exception):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
+        finally:
+            self._running -= 1

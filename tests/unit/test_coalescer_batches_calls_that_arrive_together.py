@@ -52,3 +52,15 @@ async def test_each_caller_gets_its_own_exception_and_a_broken_handler_reaches_e
 
     with pytest.raises(RuntimeError, match="database gone"):
         await Coalescer(broken).submit(1)
+
+
+async def test_a_caller_that_submits_again_as_soon_as_it_is_answered_is_answered_again():
+    # The woken caller runs before the finished drain's done callbacks; its next call must still
+    # start a drain rather than wait for one that has already ended.
+    async def handle(items):
+        return items
+
+    coalescer = Coalescer(handle)
+    async with asyncio.timeout(2):
+        for i in range(20):
+            assert await coalescer.submit(i) == i
