@@ -137,8 +137,8 @@ def with_wrk(base: str, api_key: str, connections: int, seconds: int, run: str) 
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), base],
         capture_output=True, text=True, env=os.environ | {"WMS_BENCH_KEY": api_key, "WMS_BENCH_RUN": run}, check=True,
     )
-    if "Non-2xx" in result.stdout:
-        raise SystemExit("some orders were refused:\n" + result.stdout)
+    if "Non-2xx" in result.stdout or "Socket errors" in result.stdout:
+        raise SystemExit("some orders were refused or not answered:\n" + result.stdout)
     return float(re.search(r"Requests/sec:\s+([\d.]+)", result.stdout).group(1))
 
 
