@@ -1,12 +1,11 @@
 """Waves for supervisors; trips, confirmations and short picks for handhelds."""
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from schema.picking import ExceptionOut, PickConfirm, PickResult, ReplenishmentRule, ShortPick, Trip, TripRequest, Wave, WaveRelease
 from server import pick_confirmation, picking
-from server.api.common import Conn, IdempotencyKey, allow, caller, caller_scope, once
+from server.api.common import Conn, IdempotencyKey, allow, answer, caller, caller_scope, canonical, once
 
 FLOOR = ("picker", "supervisor")
 
@@ -41,10 +40,8 @@ class PickingController(Controller):
     @post("/tasks/{task_id:int}/confirm", operation_id="confirmPick", summary="Confirm a pick by its scans; a replayed scan_id moves nothing", guards=[allow(*FLOOR)])
     async def confirm(self, request: Request, task_id: FromPath[int], data: JSONBody[PickConfirm], conn: Conn) -> Response[PickResult]:
         # the scan id is bound to the request as `once` binds an Idempotency-Key: method, path, body
-        bound = b"POST %s\n%s" % (request.url.path.encode(), msgspec.json.encode(data))
-        stored = await pick_confirmation.confirm_once(conn, caller_scope(request), bound, task_id, data, caller(request))
-        headers = {"Idempotent-Replayed": "true"} if stored.replayed else {}
-        return Response(stored.body, status_code=stored.status_code, media_type="application/json", headers=headers)
+        bound = canonical(request, data.scan_id, data)
+        return answer(await pick_confirmation.confirm_once(conn, caller_scope(request), bound, task_id, data, caller(request)))
 
     @post("/tasks/{task_id:int}/short", operation_id="reportShortPick", summary="The bin holds less than the task asks", guards=[allow(*FLOOR)])
     async def short(self, request: Request, task_id: FromPath[int], data: JSONBody[ShortPick], conn: Conn) -> Response[PickResult]:
