@@ -40,18 +40,21 @@ PATHS: Counter[str] = Counter()
 CONFIRM = """
 with lock as materialized (
     select pg_try_advisory_xact_lock($6) as held
+), task_row as materialized (
+    -- The task by its id alone, behind a CTE fence: with the status test beside it the planner
+    -- may take the index of open tasks (whose statistics can count far fewer assigned tasks than
+    -- there are, mid-wave) and walk every assigned task to find this one.
+    select * from pick_tasks where id = $1 and (select held from lock) for update
 ), task as materialized (
     select t.id, t.trip, t.reservation_id, t.order_id, t.order_line_id, t.location_id, t.to_location_id, t.sku_id,
            t.quantity - t.picked as remaining, l.code as location_code, o.external_id as order_reference
-      from pick_tasks t
+      from task_row t
       join locations l on l.id = t.location_id
       join orders o on o.id = t.order_id
-     where t.id = $1 and (select held from lock)
-       and t.kind = 'pick' and t.status = 'assigned' and t.assigned_to = $2
+     where t.kind = 'pick' and t.status = 'assigned' and t.assigned_to = $2
        and $7 in (l.barcode, l.code)
        and ($9::text is null or t.lot = '' or t.lot = $9)
        and (t.tote is null or t.tote = $11)
-       for update of t
 ), source as materialized (
     select task.*, b.quantity * $10 as units, st.id as stock_id, st.lot, st.expiry, st.lpn
       from task
