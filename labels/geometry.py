@@ -72,14 +72,7 @@ def _place(el: Element) -> Placed:
         case Text():
             return _place_text(el)
         case Code128():
-            if el.gs1:
-                try:
-                    fields = gs1.parse(el.data)
-                except ValueError as e:
-                    raise LabelError(el.name, str(e)) from None
-                data = gs1.element_string(fields)
-            else:
-                data = el.data
+            data = _gs1_element_string(el) if el.gs1 else el.data
             reason = code128.check_data(data, el.gs1)
             if reason:
                 raise LabelError(el.name, reason)
@@ -125,13 +118,18 @@ def _place(el: Element) -> Placed:
     raise LabelError(getattr(el, "name", "?"), f"unknown element {type(el).__name__}")
 
 
+def _gs1_element_string(el: Code128 | DataMatrix) -> str:
+    """The element's GS1 data as an element string; data that is not valid GS1 names the element."""
+    try:
+        fields = gs1.parse(el.data)
+    except ValueError as e:
+        raise LabelError(el.name, str(e)) from None
+    return gs1.element_string(fields)
+
+
 def _place_datamatrix(el: DataMatrix) -> Placed:
     if el.gs1:
-        try:
-            fields = gs1.parse(el.data)
-        except ValueError as e:
-            raise LabelError(el.name, str(e)) from None
-        data = gs1.element_string(fields)
+        data = _gs1_element_string(el)
         # ^BX escape character "_": _1 is FNC1 (leading and as separator), __ an underscore
         zdata = "_1" + data.replace("_", "__").replace(gs1.FNC1, "_1")
     else:
