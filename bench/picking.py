@@ -14,6 +14,7 @@ Python); and the bare writes of a pick in one statement (no checks, no scan-id c
 
 import argparse
 import asyncio
+import functools
 import hashlib
 import random
 import statistics
@@ -28,7 +29,9 @@ from schema.picking import PickConfirm, TripRequest, WaveRelease
 from server import channels, orders, pick_confirmation, picking
 from server.catalog import barcode_forms
 from server.demo import load_demo
-from server.idempotency import lock_id
+from server.coalescing import Coalescer
+from server.idempotency import Stored, lock_id
+from server.pick_confirmation import Confirmation
 
 ADDRESS = {"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"}
 
@@ -76,9 +79,19 @@ async def pickers(conn, count: int) -> list[tuple[int, str]]:
     return [(r["id"], r["username"]) for r in rows]
 
 
+GROUPS: list[int] = []
+
+
+async def confirm_group(pool, scans: list) -> list:
+    GROUPS.append(len(scans))
+    return await pick_confirmation.confirm_group(pool, scans)
+
+
 async def confirmations(pool, users, seconds: float, think: float = 0.0) -> tuple[list[float], int]:
+    """Handhelds confirming through a Coalescer, as the API handler does."""
     latencies: list[float] = []
     stop = time.monotonic() + seconds
+    picks = Coalescer(functools.partial(confirm_group, pool), concurrency=pick_confirmation.GROUPS_AT_ONCE)
 
     async def handheld(user) -> None:
         async with pool.acquire() as conn:
@@ -92,8 +105,8 @@ async def confirmations(pool, users, seconds: float, think: float = 0.0) -> tupl
             scan = PickConfirm(scan_id=f"{user[1]}-{task.id}", location=task.location_barcode,
                                item=await gtin_of(pool, task.sku), count=task.quantity, tote=f"T-{user[1]}")
             started = time.perf_counter()
-            async with pool.acquire() as conn:
-                await pick_confirmation.confirm_once(conn, f"user:{user[0]}", msgspec.json.encode(scan), task.id, scan, user)
+            stored = await picks.submit(Confirmation(f"user:{user[0]}", msgspec.json.encode(scan), task.id, scan, user))
+            assert isinstance(stored, Stored) and stored.status_code == 200, stored
             latencies.append(time.perf_counter() - started)
             await asyncio.sleep(think * random.uniform(0.5, 1.5))
 
@@ -231,8 +244,12 @@ async def main() -> None:
 
         paced, paced_time = await confirmations(pool, users, args.seconds, args.think)
         before = pick_confirmation.PATHS.copy()
+        failed_before = pick_confirmation.FAILED_GROUPS.total()
+        GROUPS.clear()
         service, service_time = await confirmations(pool, users, args.seconds)
         paths = pick_confirmation.PATHS - before
+        groups = list(GROUPS)
+        failed = pick_confirmation.FAILED_GROUPS.total() - failed_before
         left = await pool.fetch(OPEN_TASKS)
         trips = sorted({t["trip"] for t in left})
         first_half = set(trips[: len(trips) // 2])  # whole trips each, so neither run sees the other's
@@ -256,6 +273,7 @@ async def main() -> None:
     print(f"{'flat out, bare writes in one statement':<44}{r_rate:>9.0f}{r_median:>11.1f}{r_p99:>9.1f}")
     print(f"ratio service / its own SQL in one round trip: {s_rate / m_rate:.2f}")
     print(f"ratio service / bare writes in one statement: {s_rate / r_rate:.2f}")
+    print(f"flat-out confirmations went in {len(groups)} groups, {statistics.mean(groups):.1f} on average, {max(groups)} at most; {failed} failed as a whole and were confirmed one by one")
     print("flat-out confirmations answered by: " + ", ".join(f"{path} {n} ({n / len(service):.1%})" for path, n in sorted(paths.items())))
 
 

@@ -25,7 +25,7 @@ from server.api.security import authentication, principals
 from server.api.stock import StockController
 from server.api.store_webhooks import receive_store_order
 from server.api.transfer import TransferController
-from server import intake
+from server import intake, pick_confirmation
 from server.coalescing import Coalescer
 from server.database import open_pool
 from server.picking import waveless
@@ -68,6 +68,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.pool = await open_pool(settings)
         app.state.intake = Coalescer(functools.partial(intake.place, app.state.pool))
         app.state.principals = Coalescer(functools.partial(principals, app.state.pool))
+        app.state.picks = Coalescer(
+            functools.partial(pick_confirmation.confirm_group, app.state.pool), concurrency=pick_confirmation.GROUPS_AT_ONCE
+        )
         try:
             yield
         finally:

@@ -1,15 +1,18 @@
-"""Pick confirmations, idempotent per scan id, mostly in one round trip.
+"""Pick confirmations, idempotent per scan id, confirmed together in groups.
 
 The common confirmation (a pick task held by the caller, scanned at its own bin, the item by a
-barcode we know, no more units than are left, the order's tote) is one SQL statement run on its
-own: it claims the scan id, checks and locks the task, its reservation and the bin, makes every
-write of a pick, builds the answer, stores it as the scan id's answer and returns it. When any
-check fails it writes nothing, and the full path (server.picking.confirm under run_once) runs
-instead and gives the exact reason, or replays the first answer of a scan id already used.
+barcode we know, no more units than are left, the order's tote) is one SQL statement: it claims
+the scan id, checks and locks the task, its reservation and the bin, makes every write of a pick,
+builds the answer, stores it as the scan id's answer and returns it. When any check fails it
+writes nothing, and the full path (server.picking.confirm under run_once) runs instead and gives
+the exact reason, or replays the first answer of a scan id already used.
 
-The last pick of an order (order.picked must be announced with the order's snapshot) and a pick
-that takes a pick face below its replenishment minimum run the same statement inside a
-transaction, followed by the announcement or the replenishment task in Python.
+Confirmations that arrive while a group is being confirmed go together in the next group
+(server.coalescing): their statements are sent in one pipeline inside one transaction, followed
+by the announcements of orders they finished (order.picked) and the replenishment of pick faces
+they took below their minimum. So a hundred busy handhelds share round trips and commits instead
+of paying one each. If the group fails as a whole (a deadlock with another server process, say),
+each of its confirmations runs again on its own, so one cannot take the others down.
 """
 
 import hashlib
@@ -24,14 +27,23 @@ from server.catalog import barcode_forms
 from server.idempotency import Stored, lock_id, run_once
 from server.problems import Invalid
 
+# Groups confirmed at once by one server process. More groups share the cores, but each is
+# smaller (more commits) and waits longer on the busy pick faces the others hold until they commit:
+# with 100 handhelds flat out on 2 cores, 4 at once confirmed 1.5 times as many picks as 2 or 8.
+GROUPS_AT_ONCE = 4
+
 # How confirmations were answered since the process started: "one statement", "with follow-ups"
-# (the statement in a transaction, then the announcement or replenishment), "full path".
+# (the statement, then the announcement or replenishment), "full path".
 PATHS: Counter[str] = Counter()
+# Groups that failed as a whole, by the error (a deadlock with another group, say), and were then
+# confirmed one by one.
+FAILED_GROUPS: Counter[str] = Counter()
 
 # $1 task, $2 caller, $3 idempotency scope, $4 scan id, $5 request hash, $6 advisory lock id,
 # $7 scanned location, $8 forms of the scanned item barcode, $9 lot the scan carries (or null),
 # $10 count, $11 tote, $12 lease, $13 whether the last pick of an order or a pick face going
 # below its minimum may be done (the caller then runs the follow-ups in the same transaction).
+# Always exactly one row, so that the rows of a pipeline of these statements pair with their scans.
 #
 # Every CTE reads the snapshot taken when the statement starts; rows it changes are locked first
 # (FOR UPDATE re-reads them at their latest version), and the answer is built from what the
@@ -151,46 +163,107 @@ with lock as materialized (
 )
 select (select response_body from claimed) as body, checked.order_picked, checked.below_minimum, checked.order_id,
        checked.location_id, checked.sku_id
-  from checked
+  from (values (1)) as one (row) left join checked on true
 """
 
 
-async def confirm_once(
-    conn: asyncpg.Connection, scope: str, request: bytes, task_id: int, data: PickConfirm, user: tuple[int, str]
-) -> Stored:
-    """Confirm a pick at most once per (scope, scan id); `request` is the canonical request the
-    scan id is bound to (a different request under the same scan id is a 422)."""
-    try:
-        barcode, lot = picking.read_item(data.item)
-    except Invalid:
-        barcode = None  # the full path says what is wrong with the scan
-    if barcode is not None:
-        args = (task_id, user[0], scope, data.scan_id, hashlib.sha256(request).digest(), lock_id(scope, data.scan_id),
-                data.location, barcode_forms(barcode), lot, data.count, data.tote, picking.LEASE)
+class Confirmation(msgspec.Struct, frozen=True):
+    """One confirmation as a handheld sent it: `request` is its canonical form, which the scan id is
+    bound to (a different request under the same scan id is a 422)."""
+
+    scope: str
+    request: bytes
+    task_id: int
+    data: PickConfirm
+    user: tuple[int, str]
+
+
+async def confirm_group(pool: asyncpg.Pool, scans: list[Confirmation]) -> list[Stored | Exception]:
+    """Confirm each scan at most once per (scope, scan id); an answer or a problem per scan, in order."""
+    answers: list[Stored | Exception | None] = [None] * len(scans)
+    # by scanned bin and item, so that two groups at once lock the stock they share in the same order
+    statements = sorted(
+        ((i, args) for i, scan in enumerate(scans) if (args := _arguments(scan)) is not None),
+        key=lambda statement: (scans[statement[0]].data.location, scans[statement[0]].data.item),
+    )
+    async with pool.acquire() as conn:
+        if len(scans) == 1:  # alone: one round trip, no transaction to open and commit
+            return [await _answer(confirm_once(conn, scans[0]))]
+        if statements:
+            try:
+                async with conn.transaction():
+                    rows = await conn.fetchmany(CONFIRM, [args + (True,) for _, args in statements])
+                    done = [row for row in rows if row["body"] is not None]
+                    await _follow_up(conn, done)
+                    for (i, _), row in zip(statements, rows):
+                        if row["body"] is not None:
+                            answers[i] = Stored(200, row["body"])
+            except (asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+                FAILED_GROUPS[type(error).__name__] += 1
+                return [await _answer(confirm_once(conn, scan)) for scan in scans]
+            for _, row in zip(statements, rows):
+                if row["body"] is not None:
+                    PATHS["with follow-ups" if row["order_picked"] or row["below_minimum"] else "one statement"] += 1
+        for i, scan in enumerate(scans):
+            if answers[i] is None:
+                answers[i] = await _answer(_full(conn, scan))
+    return answers
+
+
+async def confirm_once(conn: asyncpg.Connection, scan: Confirmation) -> Stored:
+    """Confirm one scan on its own: the statement, in a transaction with its follow-ups only when
+    it has some, else the full path."""
+    args = _arguments(scan)
+    if args is not None:
         try:
             found = await conn.fetchrow(CONFIRM, *args, False)
-            if found is not None and found["body"] is not None:
+            if found["body"] is not None:
                 PATHS["one statement"] += 1
                 return Stored(200, found["body"])
-            if found is not None and (found["order_picked"] or found["below_minimum"]):
+            if found["order_picked"] or found["below_minimum"]:
                 async with conn.transaction():
                     done = await conn.fetchrow(CONFIRM, *args, True)
-                    if done is not None and done["body"] is not None:
-                        await _follow_up(conn, done)
+                    if done["body"] is not None:
+                        await _follow_up(conn, [done])
                         PATHS["with follow-ups"] += 1
                         return Stored(200, done["body"])
         except asyncpg.DeadlockDetectedError:
             pass  # it changed nothing; the full path retries deadlocks
+    return await _full(conn, scan)
+
+
+def _arguments(scan: Confirmation) -> tuple | None:
+    """The statement's arguments but the last; None when the item scan cannot be read (the full
+    path says what is wrong with it)."""
+    try:
+        barcode, lot = picking.read_item(scan.data.item)
+    except Invalid:
+        return None
+    data = scan.data
+    return (scan.task_id, scan.user[0], scan.scope, data.scan_id, hashlib.sha256(scan.request).digest(),
+            lock_id(scan.scope, data.scan_id), data.location, barcode_forms(barcode), lot, data.count, data.tote,
+            picking.LEASE)
+
+
+async def _full(conn: asyncpg.Connection, scan: Confirmation) -> Stored:
     PATHS["full path"] += 1
 
     async def full() -> tuple[int, bytes]:
-        return 200, msgspec.json.encode(await picking.confirm(conn, task_id, data, user))
+        return 200, msgspec.json.encode(await picking.confirm(conn, scan.task_id, scan.data, scan.user))
 
-    return await run_once(conn, scope, data.scan_id, request, full)
+    return await run_once(conn, scan.scope, scan.data.scan_id, scan.request, full)
 
 
-async def _follow_up(conn: asyncpg.Connection, done: asyncpg.Record) -> None:
-    if done["order_picked"]:
-        await picking.announce_picked(conn, done["order_id"])
-    if done["below_minimum"]:
-        await picking.replenish_if_low(conn, done["location_id"], done["sku_id"])
+async def _answer(confirming) -> Stored | Exception:
+    try:
+        return await confirming
+    except Exception as error:  # this scan's own answer, whatever it is
+        return error
+
+
+async def _follow_up(conn: asyncpg.Connection, done: list[asyncpg.Record]) -> None:
+    """Announce the orders these picks finished, and replenish the pick faces they took below their minimum."""
+    await picking.announce_picked(conn, [row["order_id"] for row in done if row["order_picked"]])
+    for row in done:
+        if row["below_minimum"]:
+            await picking.replenish_if_low(conn, row["location_id"], row["sku_id"])

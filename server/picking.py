@@ -442,7 +442,7 @@ async def _finish_trip_if_done(conn: asyncpg.Connection, trip: int) -> None:
 
 async def _result(conn: asyncpg.Connection, task: asyncpg.Record, message: str, done: bool) -> PickResult:
     if done:
-        await announce_picked(conn, task["order_id"])
+        await announce_picked(conn, [task["order_id"]])
     rows = await conn.fetch(SELECT_TASKS + " where t.trip = $1 order by t.sequence", task["trip"])
     tasks = [Task(**dict(r)) for r in rows]
     this = next(t for t in tasks if t.id == task["id"])
@@ -451,18 +451,26 @@ async def _result(conn: asyncpg.Connection, task: asyncpg.Record, message: str, 
     )
 
 
-async def announce_picked(conn: asyncpg.Connection, order_id: int) -> None:
-    """order.picked, once per order, in the transaction of its last pick."""
-    from server.orders import event_payload, get_order  # orders -> allocation -> ...; keep the cycle out
+async def announce_picked(conn: asyncpg.Connection, order_ids: list[int]) -> None:
+    """order.picked, once per order, in the transaction of its last pick (of a group's last picks,
+    with one statement per step however many orders)."""
+    from server.orders import event_payload, get_orders  # orders -> allocation -> ...; keep the cycle out
 
-    channel, already = await conn.fetchrow(
-        "select channel_id, exists (select 1 from events where order_id = $1 and type = 'order.picked') from orders where id = $1",
-        order_id,
-    )
-    if already:
+    if not order_ids:
         return
-    order = await get_order(conn, order_id, None)
-    await events.emit(conn, "order.picked", f"order:{order.id}", event_payload(order, "all lines picked"), channel, order.id)
+    channels = {
+        r["id"]: r["channel_id"]
+        for r in await conn.fetch(
+            "select o.id, o.channel_id from orders o where o.id = any($1::bigint[])"
+            " and not exists (select 1 from events where order_id = o.id and type = 'order.picked')",
+            order_ids,
+        )
+    }
+    if channels:
+        await events.emit_many(conn, [
+            ("order.picked", f"order:{order.id}", event_payload(order, "all lines picked"), channels[order.id], order.id)
+            for order in await get_orders(conn, list(channels))
+        ])
 
 
 async def short(conn: asyncpg.Connection, task_id: int, data: ShortPick, user: tuple[int, str]) -> PickResult:

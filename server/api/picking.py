@@ -4,7 +4,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from schema.picking import ExceptionOut, PickConfirm, PickResult, ReplenishmentRule, ShortPick, Trip, TripRequest, Wave, WaveRelease
-from server import pick_confirmation, picking
+from server import picking
+from server.pick_confirmation import Confirmation
 from server.api.common import Conn, IdempotencyKey, allow, answer, caller, caller_scope, canonical, once
 
 FLOOR = ("picker", "supervisor")
@@ -38,10 +39,10 @@ class PickingController(Controller):
             return await picking.reassign(conn, trip, username)
 
     @post("/tasks/{task_id:int}/confirm", operation_id="confirmPick", summary="Confirm a pick by its scans; a replayed scan_id moves nothing", guards=[allow(*FLOOR)])
-    async def confirm(self, request: Request, task_id: FromPath[int], data: JSONBody[PickConfirm], conn: Conn) -> Response[PickResult]:
+    async def confirm(self, request: Request, task_id: FromPath[int], data: JSONBody[PickConfirm]) -> Response[PickResult]:
         # the scan id is bound to the request as `once` binds an Idempotency-Key: method, path, body
-        bound = canonical(request, data.scan_id, data)
-        return answer(await pick_confirmation.confirm_once(conn, caller_scope(request), bound, task_id, data, caller(request)))
+        scan = Confirmation(caller_scope(request), canonical(request, data.scan_id, data), task_id, data, caller(request))
+        return answer(await request.app.state.picks.submit(scan))
 
     @post("/tasks/{task_id:int}/short", operation_id="reportShortPick", summary="The bin holds less than the task asks", guards=[allow(*FLOOR)])
     async def short(self, request: Request, task_id: FromPath[int], data: JSONBody[ShortPick], conn: Conn) -> Response[PickResult]:

@@ -11,6 +11,7 @@ from schema.locations import LocationCreate
 from schema.picking import PickConfirm, TripRequest, WaveRelease
 from server import locations, pick_confirmation, picking
 from server.idempotency import run_once
+from server.pick_confirmation import Confirmation
 from server.stock import check_ledger
 from tests.picking_floor import orders, stock
 
@@ -22,7 +23,7 @@ async def confirm(conn, user: tuple[int, str], task, scan_id: str, one_statement
     data = PickConfirm(scan_id=scan_id, location=task.location_barcode, item=BARCODES[task.sku], count=task.quantity, tote=f"T-{user[1]}")
     request, scope = msgspec.json.encode(data), f"user:{user[0]}"
     if one_statement:
-        stored = await pick_confirmation.confirm_once(conn, scope, request, task.id, data, user)
+        stored = await pick_confirmation.confirm_once(conn, Confirmation(scope, request, task.id, data, user))
     else:
         async def full() -> tuple[int, bytes]:
             return 200, msgspec.json.encode(await picking.confirm(conn, task.id, data, user))
