@@ -3,13 +3,15 @@ release a wave of 10,000 order lines (allocation + tasks), on the demo warehouse
 
     .venv/bin/python -m bench.picking [--handhelds 100] [--lines 10000]
 
-Handhelds run in this process against the service layer (what the API handler calls, including
-the scan-id idempotency), sharing a pool of 20 connections as one server process would; the
-report says how many flat-out confirmations took one statement, one with follow-ups (an order's
-last pick) or the full path (replays of scans the paced run made). Two ceilings, each on its own
-half of the remaining trips, each picker working through a whole trip: the service's own
+Handhelds run in this process against the service layer (what the API handler calls: the
+Coalescer that groups confirmations, the scan-id idempotency), sharing a pool of 20 connections
+as one server process would; the report says how the flat-out confirmations were grouped and how
+many took the statement alone, with follow-ups (an order's last pick) or the full path. Two
+ceilings, on trips of their own, each picker working through a whole trip: the service's own
 confirmation statement sent straight through asyncpg, one round trip per pick (the same SQL, no
-Python); and the bare writes of a pick in one statement (no checks, no scan-id claim, no answer).
+Python, no grouping); and the bare writes of a pick in one statement (no checks, no scan-id
+claim, no answer). The three flat-out runs take turns, A B C C B A, so that the ratios between
+them see the same machine.
 """
 
 import argparse
@@ -70,11 +72,11 @@ async def make_orders(conn, channel: tuple[int, str], lines: int, per_order: int
             await orders.create_batch(conn, channel, bodies[start : start + 500])
 
 
-async def pickers(conn, count: int) -> list[tuple[int, str]]:
+async def pickers(conn, count: int, prefix: str = "bench-picker") -> list[tuple[int, str]]:
     rows = []
     for i in range(count):
         rows.append(await conn.fetchrow(
-            "insert into users (username, name, role) values ($1, $1, 'picker') returning id, username", f"bench-picker-{i}"
+            "insert into users (username, name, role) values ($1, $1, 'picker') returning id, username", f"{prefix}-{i}"
         ))
     return [(r["id"], r["username"]) for r in rows]
 
@@ -99,7 +101,9 @@ async def confirmations(pool, users, seconds: float, think: float = 0.0) -> tupl
                 trip = await picking.next_trip(conn, TripRequest(), user)
             except Exception:  # noqa: BLE001 - no work left
                 return
-        for n, task in enumerate(trip.tasks):
+        for task in trip.tasks:
+            if task.status == "done":
+                continue
             if time.monotonic() > stop:
                 return
             scan = PickConfirm(scan_id=f"{user[1]}-{task.id}", location=task.location_barcode,
@@ -143,18 +147,14 @@ select t.id, t.trip, t.reservation_id, t.order_line_id, t.to_location_id, t.quan
 """
 
 
-async def flat_out(handhelds: int, seconds: float, tasks: list, pick) -> tuple[list[float], float]:
-    """`handhelds` workers each taking a whole trip, as a picker does, and picking its tasks in
-    turn with `pick(worker, task)`, until time is up."""
-    trips: dict[int, list] = {}
-    for t in tasks:
-        trips.setdefault(t["trip"], []).append(t)
-    queue = iter(trips.values())
+async def flat_out(handhelds: int, seconds: float, trips, pick) -> tuple[list[float], float]:
+    """`handhelds` workers each taking a whole trip from the iterator `trips`, as a picker does,
+    and picking its tasks in turn with `pick(worker, task)`, until time is up."""
     latencies: list[float] = []
     stop = time.monotonic() + seconds
 
     async def worker(i: int) -> None:
-        for trip in queue:
+        for trip in trips:
             for t in trip:
                 if time.monotonic() > stop:
                     return
@@ -167,7 +167,27 @@ async def flat_out(handhelds: int, seconds: float, tasks: list, pick) -> tuple[l
     return latencies, time.monotonic() - started
 
 
-async def bare_writes(pool, tasks: list, seconds: float, handhelds: int, user_id: int) -> tuple[list[float], float]:
+async def held_for_ceilings(pool, tasks: list, holders: list) -> tuple[dict[int, int], list[list]]:
+    """The trips of `tasks` (each a list of its tasks), now held by the ceilings' own pickers so
+    that the service's pickers never claim them, and who holds each."""
+    trips: dict[int, list] = {}
+    for t in tasks:
+        trips.setdefault(t["trip"], []).append(t)
+    holder = {trip: holders[n % len(holders)][0] for n, trip in enumerate(trips)}
+    await pool.execute(
+        "update pick_tasks t set status = 'assigned', assigned_to = h.user_id, lease_until = now() + interval '1 hour'"
+        " from unnest($1::bigint[], $2::bigint[]) as h(trip, user_id) where t.trip = h.trip and t.status = 'open'",
+        list(holder), list(holder.values()),
+    )
+    await pool.execute(
+        "update trips t set status = 'assigned', assigned_to = h.user_id, lease_until = now() + interval '1 hour'"
+        " from unnest($1::bigint[], $2::bigint[]) as h(trip, user_id) where t.id = h.trip",
+        list(holder), list(holder.values()),
+    )
+    return holder, list(trips.values())
+
+
+def bare_writes(pool, user_id: int):
     """A pick's writes alone, one statement per pick: no checks, no scan-id claim, no answer."""
     async def pick(i, t):
         await pool.execute(
@@ -175,20 +195,13 @@ async def bare_writes(pool, tasks: list, seconds: float, handhelds: int, user_id
             t["order_line_id"],
         )
 
-    return await flat_out(handhelds, seconds, tasks, pick)
+    return pick
 
 
-async def same_statement(pool, tasks: list, seconds: float, handhelds: int, users: list) -> tuple[list[float], float]:
+def same_statement(pool, holder: dict):
     """The service's own confirmation statement (checks, scan-id claim, writes, answer) sent
     straight through asyncpg, one round trip per pick, with no Python around it and no
     follow-ups; the trips are handed out beforehand instead of claimed."""
-    holder = {t["trip"]: users[n % len(users)][0] for n, t in enumerate(tasks)}
-    await pool.execute(
-        "update pick_tasks t set status = 'assigned', assigned_to = h.user_id, lease_until = now() + interval '1 hour'"
-        " from unnest($1::bigint[], $2::bigint[]) as h(trip, user_id) where t.trip = h.trip and t.status = 'open'",
-        list(holder), list(holder.values()),
-    )
-
     async def pick(i, t):
         scope, scan = f"user:{holder[t['trip']]}", f"raw-{t['id']}"
         found = await pool.fetchrow(
@@ -196,9 +209,18 @@ async def same_statement(pool, tasks: list, seconds: float, handhelds: int, user
             lock_id(scope, scan), t["location"], barcode_forms(t["gtin"]), None, t["quantity"], f"R-{t['trip']}",
             picking.LEASE, True,
         )
-        assert found is not None and found["body"] is not None, f"task {t['id']} was not picked"
+        assert found["body"] is not None, f"task {t['id']} was not picked"
 
-    return await flat_out(handhelds, seconds, tasks, pick)
+    return pick
+
+
+async def checkpoint(conn) -> None:
+    """Write out what the set-up dirtied now, so that its write-back does not compete with the
+    runs' commits for the disk (it needs a superuser: on another server the runs share it)."""
+    try:
+        await conn.execute("checkpoint")
+    except asyncpg.InsufficientPrivilegeError:
+        pass
 
 
 def summary(latencies: list[float], seconds: float) -> tuple[float, float, float]:
@@ -213,6 +235,7 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--extra-lines", type=int, default=60_000, help="released (untimed) for the confirmation runs")
     parser.add_argument("--think", type=float, default=1.0, help="seconds a picker walks between scans, for the latency run")
+    parser.add_argument("--paced-seconds", type=float, default=30, help="long enough for a p99 of some 2,500 scans")
     args = parser.parse_args()
 
     async with scratch_database() as url:
@@ -242,25 +265,40 @@ async def main() -> None:
             # takes the trips just made for a handful and claims a trip by sorting them all
             await conn.execute("analyze")
 
-        paced, paced_time = await confirmations(pool, users, args.seconds, args.think)
+            ceiling_users = await pickers(conn, args.handhelds, "ceiling-picker")
+            # statistics as autovacuum keeps them on a working floor; without them the planner
+            # takes the trips just made for a handful and claims a trip by sorting them all
+            await conn.execute("analyze")
+            await checkpoint(conn)
+
+        paced, paced_time = await confirmations(pool, users, args.paced_seconds, args.think)
+        left = await pool.fetch(OPEN_TASKS)
+        trips = sorted({t["trip"] for t in left})
+        # whole trips each, so that no run sees another's: a quarter for the service (it claims
+        # the first ones), a quarter for its own statement, half for the bare writes (the fastest)
+        ceilings = set(trips[len(trips) // 4 :])
+        holder, held = await held_for_ceilings(pool, [t for t in left if t["trip"] in ceilings], ceiling_users)
+        for_same, for_bare = iter(held[: len(held) // 3]), iter(held[len(held) // 3 :])
         before = pick_confirmation.PATHS.copy()
         failed_before = pick_confirmation.FAILED_GROUPS.total()
         GROUPS.clear()
-        service, service_time = await confirmations(pool, users, args.seconds)
+        # A B C C B A, half the time each: the three runs share the machine's drift in its other load
+        half = args.seconds / 2
+        runs = {"service": [], "same": [], "bare": []}
+        for name in ("service", "same", "bare", "bare", "same", "service"):
+            if name == "service":
+                runs[name].append(await confirmations(pool, users, half))
+            elif name == "same":
+                runs[name].append(await flat_out(args.handhelds, half, for_same, same_statement(pool, holder)))
+            else:
+                runs[name].append(await flat_out(args.handhelds, half, for_bare, bare_writes(pool, ceiling_users[0][0])))
         paths = pick_confirmation.PATHS - before
         groups = list(GROUPS)
         failed = pick_confirmation.FAILED_GROUPS.total() - failed_before
-        left = await pool.fetch(OPEN_TASKS)
-        trips = sorted({t["trip"] for t in left})
-        first_half = set(trips[: len(trips) // 2])  # whole trips each, so neither run sees the other's
-        same, same_time = await same_statement(
-            pool, [t for t in left if t["trip"] in first_half], args.seconds, args.handhelds, users
-        )
-        raw, raw_time = await bare_writes(
-            pool, [t for t in left if t["trip"] not in first_half], args.seconds, args.handhelds, users[0][0]
-        )
         await pool.close()
 
+    service, same, raw = ([x for latencies, _ in runs[name] for x in latencies] for name in ("service", "same", "bare"))
+    service_time, same_time, raw_time = (sum(seconds for _, seconds in runs[name]) for name in ("service", "same", "bare"))
     print(f"wave release: {wave.tasks} tasks for {args.lines} order lines ({wave.orders} orders, {wave.trips} trips) in {release_seconds:.2f} s")
     s_rate, s_median, s_p99 = summary(service, service_time)
     r_rate, r_median, r_p99 = summary(raw, raw_time)

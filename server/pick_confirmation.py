@@ -29,7 +29,8 @@ from server.problems import Invalid
 
 # Groups confirmed at once by one server process. More groups share the cores, but each is
 # smaller (more commits) and waits longer on the busy pick faces the others hold until they commit:
-# with 100 handhelds flat out on 2 cores, 4 at once confirmed 1.5 times as many picks as 2 or 8.
+# with 100 handhelds flat out on 2 cores, 4 at once confirmed 1.3 to 1.4 times as many picks as 2
+# or 8 (bench.picking, a few runs each).
 GROUPS_AT_ONCE = 4
 
 # How confirmations were answered since the process started: "one statement", "with follow-ups"
