@@ -1,11 +1,16 @@
 """Confirmations that arrive together are confirmed in one transaction (server/pick_confirmation.py),
 yet each is answered as if it had run alone: its pick, its own refusal, its replay; and pickers
-confirming at once through several groups from the same bins never pick a unit twice."""
+confirming at once through several groups, or a real server's two processes, from the same bins
+never pick a unit twice."""
 
 import asyncio
 import functools
+import os
 import random
+import subprocess
+import sys
 
+import httpx
 import msgspec
 
 from schema.picking import PickConfirm, TripRequest, WaveRelease
@@ -15,6 +20,7 @@ from server.idempotency import Stored
 from server.pick_confirmation import Confirmation
 from server.problems import Invalid
 from server.stock import check_ledger
+from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port, wait_healthy
 from tests.picking_floor import orders, stock
 
 BARCODES = {"APPLE": "4006381333931", "MILK": "5901234123457"}
@@ -125,3 +131,45 @@ async def test_pickers_confirming_at_once_through_two_servers_pick_each_unit_onc
     assert (await check_ledger(conn)).consistent
     on_hand = await conn.fetch("select l.code, st.quantity from stock st join locations l on l.id = st.location_id where st.lpn = '' order by l.code")
     assert [tuple(r) for r in on_hand] == [("BIN-1", 240), ("BIN-3", 270)]
+
+
+async def test_pickers_double_tapping_at_a_real_server_with_two_workers_pick_each_unit_once(client, conn, pool, database_url):
+    held = await floor(client, conn, pool, 20)
+    for user, _ in held:
+        await conn.execute(
+            "insert into sessions (token_hash, user_id, expires_at) values (sha256($1::bytea), $2, now() + interval '1 hour')",
+            f"token-{user[1]}".encode(), user[0],
+        )
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "2"],
+        env=os.environ | {"WMS_DATABASE_URL": database_url}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+    async def picker(http: httpx.AsyncClient, user, tasks) -> list[list[httpx.Response]]:
+        headers = {"Authorization": f"Bearer token-{user[1]}"}
+        taps = []
+        for task in tasks:
+            body = {"scan_id": f"{user[1]}-{task.id}", "location": task.location_barcode, "item": BARCODES[task.sku],
+                    "count": task.quantity, "tote": f"T-{user[1]}"}
+            taps.append(await asyncio.gather(
+                *(http.post(f"/api/v1/picking/tasks/{task.id}/confirm", json=body, headers=headers) for _ in range(2))
+            ))
+        return taps
+
+    try:
+        await asyncio.to_thread(wait_healthy, f"http://127.0.0.1:{port}/health", server)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=60) as http:
+            done = await asyncio.gather(*(picker(http, user, tasks) for user, tasks in held))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    for taps in done:
+        for copies in taps:
+            assert {c.status_code for c in copies} <= {200, 409}, [c.text for c in copies]
+            assert len({c.content for c in copies if c.status_code == 200}) == 1, [c.text for c in copies]
+    assert await conn.fetchval("select count(*) from movements where reason = 'pick'") == 40
+    assert await conn.fetchval("select count(*) from events where type = 'order.picked'") == 20
+    assert await conn.fetchval("select sum(reserved) from stock") == 0
+    assert (await check_ledger(conn)).consistent
