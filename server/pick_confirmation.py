@@ -194,16 +194,13 @@ async def confirm_group(pool: asyncpg.Pool, scans: list[Confirmation]) -> list[S
             try:
                 async with conn.transaction():
                     rows = await conn.fetchmany(CONFIRM, [args + (True,) for _, args in statements])
-                    done = [row for row in rows if row["body"] is not None]
-                    await _follow_up(conn, done)
-                    for (i, _), row in zip(statements, rows):
-                        if row["body"] is not None:
-                            answers[i] = Stored(200, row["body"])
+                    await _follow_up(conn, [row for row in rows if row["body"] is not None])
             except (asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 FAILED_GROUPS[type(error).__name__] += 1
                 return [await _answer(confirm_once(conn, scan)) for scan in scans]
-            for _, row in zip(statements, rows):
+            for (i, _), row in zip(statements, rows):  # committed: these are the answers
                 if row["body"] is not None:
+                    answers[i] = Stored(200, row["body"])
                     PATHS["with follow-ups" if row["order_picked"] or row["below_minimum"] else "one statement"] += 1
         for i, scan in enumerate(scans):
             if answers[i] is None:
