@@ -3,6 +3,18 @@
 from tests.channels import key, make_channel, order
 from tests.conftest import bearer
 
+BARCODES = {"APPLE": "4006381333931", "MILK": "5901234123457"}
+
+
+async def log_in(conn, username: str) -> dict[str, str]:
+    """Headers of a session for this user, made in the database as a login would."""
+    await conn.execute(
+        "insert into sessions (token_hash, user_id, expires_at)"
+        " select sha256($1::bytea), id, now() + interval '1 hour' from users where username = $2",
+        f"token-{username}".encode(), username,
+    )
+    return {"Authorization": f"Bearer token-{username}"}
+
 
 async def stock(client, location: str, quantity: int, sku: str = "APPLE", **lot) -> None:
     body = {"location": location, "sku": sku, "quantity": quantity, "direction": "in", "reason": "found"} | lot

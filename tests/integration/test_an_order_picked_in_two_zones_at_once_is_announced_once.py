@@ -13,9 +13,8 @@ from server import locations, pick_confirmation, picking
 from server.idempotency import run_once
 from server.pick_confirmation import Confirmation
 from server.stock import check_ledger
-from tests.picking_floor import orders, stock
+from tests.picking_floor import BARCODES, orders, stock
 
-BARCODES = {"APPLE": "4006381333931", "MILK": "5901234123457"}
 ROUNDS = 20
 
 

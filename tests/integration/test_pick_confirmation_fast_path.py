@@ -6,21 +6,16 @@ import asyncio
 from server import pick_confirmation
 from server.stock import check_ledger
 from tests.conftest import bearer
-from tests.picking_floor import confirm, next_trip, orders, release, stock
-
-MILK = "5901234123457"
+from tests.picking_floor import BARCODES, confirm, log_in, next_trip, orders, release, stock
 
 
 async def pickers(conn, count: int) -> list[dict]:
     """Headers of `count` new pickers, each logged in."""
+    headers = []
     for i in range(count):
         await conn.execute("insert into users (username, name, role) values ($1, $1, 'picker')", f"p{i}")
-        await conn.execute(
-            "insert into sessions (token_hash, user_id, expires_at)"
-            " select sha256($1::bytea), id, now() + interval '1 hour' from users where username = $2",
-            f"token-p{i}".encode(), f"p{i}",
-        )
-    return [{"Authorization": f"Bearer token-p{i}"} for i in range(count)]
+        headers.append(await log_in(conn, f"p{i}"))
+    return headers
 
 
 async def test_the_one_statement_answer_matches_the_trip_and_a_replay_returns_its_bytes(client, conn):
@@ -76,7 +71,7 @@ async def test_the_ledger_agrees_after_pickers_confirm_at_once_from_the_same_bin
 
     async def pick(i: int, headers: dict, task: dict):
         body = {"scan_id": f"c{task['id']}", "location": task["location_barcode"], "tote": f"T{i}",
-                "item": MILK if task["sku"] == "MILK" else "4006381333931", "count": task["quantity"]}
+                "item": BARCODES[task["sku"]], "count": task["quantity"]}
         return await client.post(f"/api/v1/picking/tasks/{task['id']}/confirm", json=body, headers=headers)
 
     for n in range(2):  # every order's apple, all at once; then every order's milk, its last pick

@@ -21,9 +21,7 @@ from server.pick_confirmation import Confirmation
 from server.problems import Invalid
 from server.stock import check_ledger
 from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port, wait_healthy
-from tests.picking_floor import orders, stock
-
-BARCODES = {"APPLE": "4006381333931", "MILK": "5901234123457"}
+from tests.picking_floor import BARCODES, log_in, orders, stock
 
 
 async def floor(client, conn, pool, count: int) -> list[tuple[tuple[int, str], list]]:
@@ -135,11 +133,7 @@ async def test_pickers_confirming_at_once_through_two_servers_pick_each_unit_onc
 
 async def test_pickers_double_tapping_at_a_real_server_with_two_workers_pick_each_unit_once(client, conn, pool, database_url):
     held = await floor(client, conn, pool, 20)
-    for user, _ in held:
-        await conn.execute(
-            "insert into sessions (token_hash, user_id, expires_at) values (sha256($1::bytea), $2, now() + interval '1 hour')",
-            f"token-{user[1]}".encode(), user[0],
-        )
+    headers = {user: await log_in(conn, user[1]) for user, _ in held}
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "server.cli", "serve", "--port", str(port), "--workers", "2"],
@@ -147,13 +141,12 @@ async def test_pickers_double_tapping_at_a_real_server_with_two_workers_pick_eac
     )
 
     async def picker(http: httpx.AsyncClient, user, tasks) -> list[list[httpx.Response]]:
-        headers = {"Authorization": f"Bearer token-{user[1]}"}
         taps = []
         for task in tasks:
             body = {"scan_id": f"{user[1]}-{task.id}", "location": task.location_barcode, "item": BARCODES[task.sku],
                     "count": task.quantity, "tote": f"T-{user[1]}"}
             taps.append(await asyncio.gather(
-                *(http.post(f"/api/v1/picking/tasks/{task.id}/confirm", json=body, headers=headers) for _ in range(2))
+                *(http.post(f"/api/v1/picking/tasks/{task.id}/confirm", json=body, headers=headers[user]) for _ in range(2))
             ))
         return taps
 

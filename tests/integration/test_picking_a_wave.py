@@ -4,7 +4,7 @@ import asyncio
 
 from server.stock import check_ledger
 from tests.conftest import bearer
-from tests.picking_floor import confirm, next_trip, orders, release, stock
+from tests.picking_floor import confirm, log_in, next_trip, orders, release, stock
 
 
 async def test_a_discrete_wave_is_picked_into_totes_and_the_order_is_reported_picked(client, conn):
@@ -80,10 +80,7 @@ async def test_a_trip_is_held_by_one_picker_and_twenty_pickers_asking_at_once_ge
         await conn.execute(
             "insert into users (username, name, role) values ($1, $1, 'picker')", f"p{i}"
         )
-        await conn.execute(
-            "insert into sessions (token_hash, user_id, expires_at) select sha256($1::bytea), id, now() + interval '1 hour' from users where username = $2",
-            f"token-p{i}".encode(), f"p{i}",
-        )
+        await log_in(conn, f"p{i}")
 
     async def ask(i: int):
         return await client.post("/api/v1/picking/next", json={}, headers={"Authorization": f"Bearer token-p{i}"})
