@@ -8,8 +8,8 @@ from pathlib import Path
 
 import asyncpg
 
-from server.database import embedded_server_url, with_database
-from server.migrations import migrate
+from server.core.database import embedded_server_url, with_database
+from server.core.migrations import migrate
 
 
 @contextlib.asynccontextmanager

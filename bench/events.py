@@ -24,8 +24,9 @@ import asyncpg
 from bench._database import scratch_database
 from bench._server import free_port
 from schema.channels import ChannelCreate, SubscriptionCreate
-from server import channels, events
-from server.webhooks import Deliverer
+from server.core import outbox
+from server.orders import channels
+from server.orders.webhook_delivery import Deliverer
 
 RECEIVER = '''
 import json, os, time
@@ -99,7 +100,7 @@ async def main() -> None:
                 worker = asyncio.create_task(Deliverer(pool, (1.0,)).run())
 
                 async with pool.acquire() as conn, conn.transaction():
-                    await events.emit_many(
+                    await outbox.emit_many(
                         conn, [("order.accepted", f"order:{i}", {"n": i}, shop.channel.id, None) for i in range(args.events)]
                     )
                 started = time.time()
@@ -110,7 +111,7 @@ async def main() -> None:
                 async with pool.acquire() as conn:
                     for i in range(args.paced):
                         async with conn.transaction():
-                            event_id = await events.emit(conn, "order.accepted", f"order:p{i}", {"n": i}, shop.channel.id)
+                            event_id = await outbox.emit(conn, "order.accepted", f"order:p{i}", {"n": i}, shop.channel.id)
                         committed[f"evt_{event_id}"] = time.time()
                         await asyncio.sleep(0.01)
                 found = await wait_for(arrived, args.events + args.paced)

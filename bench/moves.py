@@ -17,8 +17,9 @@ from bench._database import scratch_database
 from schema.catalog import SkuCreate
 from schema.locations import LocationCreate, WarehouseCreate
 from schema.stock import Adjustment, Move
-from server import catalog, locations, stock
-from server.idempotency import run_once
+from server.core.idempotency import run_once
+from server.inventory import catalog, locations, stock
+from server.orders.allocation import allocate_waiting
 
 BINS = 50
 
@@ -30,7 +31,7 @@ async def setup(conn) -> tuple[int, list[int]]:
     await catalog.create_sku(conn, SkuCreate(code="BENCH", description="Bench item"))
     for i in range(BINS):
         adjustment = Adjustment(location=f"B{i:03d}", sku="BENCH", quantity=1_000_000, direction="in", reason="found")
-        await stock.adjust(conn, adjustment, (None, "bench"))
+        await stock.adjust(conn, adjustment, (None, "bench"), allocate_waiting)
     bin_ids = [r["id"] for r in await conn.fetch("select id from locations where kind = 'bin' order by id")]
     return await conn.fetchval("select id from skus where code = 'BENCH'"), bin_ids
 
@@ -65,7 +66,7 @@ async def main() -> None:
             data = Move(from_location=f"B{a:03d}", to_location=f"B{b:03d}", sku="BENCH", quantity=1)
 
             async def action():
-                await stock.move(conn, data, (None, "bench"))
+                await stock.move(conn, data, (None, "bench"), allocate_waiting)
                 return 201, b""
 
             await run_once(conn, "bench", None, b"", action)

@@ -30,8 +30,9 @@ from bench._database import scratch_database
 from bench._server import running_server
 from schema.catalog import SkuCreate
 from schema.channels import ChannelCreate
-from server import catalog, channels
-from server.orders import INSERT_ORDERS
+from server.inventory import catalog
+from server.orders import channels
+from server.orders.placing import INSERT_ORDERS
 
 SKUS = 50
 ADDRESS = {"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"}

@@ -28,12 +28,13 @@ import msgspec
 from bench._database import scratch_database
 from schema.channels import ChannelCreate
 from schema.picking import PickConfirm, TripRequest, WaveRelease
-from server import channels, orders, pick_confirmation, picking
-from server.catalog import barcode_forms
+from server.core.coalescing import Coalescer
+from server.core.idempotency import Stored, lock_id
 from server.demo import load_demo
-from server.coalescing import Coalescer
-from server.idempotency import Stored, lock_id
-from server.pick_confirmation import Confirmation
+from server.floor import fast_confirmation, trips, waves
+from server.floor.fast_confirmation import Confirmation
+from server.inventory.catalog import barcode_forms
+from server.orders import channels, placing
 
 ADDRESS = {"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"}
 
@@ -69,7 +70,7 @@ async def make_orders(conn, channel: tuple[int, str], lines: int, per_order: int
     ]
     for start in range(0, len(bodies), 500):
         async with conn.transaction():
-            await orders.create_batch(conn, channel, bodies[start : start + 500])
+            await placing.create_batch(conn, channel, bodies[start : start + 500])
 
 
 async def pickers(conn, count: int, prefix: str = "bench-picker") -> list[tuple[int, str]]:
@@ -86,19 +87,19 @@ GROUPS: list[int] = []
 
 async def confirm_group(pool, scans: list) -> list:
     GROUPS.append(len(scans))
-    return await pick_confirmation.confirm_group(pool, scans)
+    return await fast_confirmation.confirm_group(pool, scans)
 
 
 async def confirmations(pool, users, seconds: float, think: float = 0.0) -> tuple[list[float], int]:
     """Handhelds confirming through a Coalescer, as the API handler does."""
     latencies: list[float] = []
     stop = time.monotonic() + seconds
-    picks = Coalescer(functools.partial(confirm_group, pool), concurrency=pick_confirmation.GROUPS_AT_ONCE)
+    picks = Coalescer(functools.partial(confirm_group, pool), concurrency=fast_confirmation.GROUPS_AT_ONCE)
 
     async def handheld(user) -> None:
         async with pool.acquire() as conn:
             try:
-                trip = await picking.next_trip(conn, TripRequest(), user)
+                trip = await trips.next_trip(conn, TripRequest(), user)
             except Exception:  # noqa: BLE001 - no work left
                 return
         for task in trip.tasks:
@@ -205,9 +206,9 @@ def same_statement(pool, holder: dict):
     async def pick(i, t):
         scope, scan = f"user:{holder[t['trip']]}", f"raw-{t['id']}"
         found = await pool.fetchrow(
-            pick_confirmation.CONFIRM, t["id"], holder[t["trip"]], scope, scan, hashlib.sha256(scan.encode()).digest(),
+            fast_confirmation.CONFIRM, t["id"], holder[t["trip"]], scope, scan, hashlib.sha256(scan.encode()).digest(),
             lock_id(scope, scan), t["location"], barcode_forms(t["gtin"]), None, t["quantity"], f"R-{t['trip']}",
-            picking.LEASE, True,
+            trips.LEASE, True,
         )
         assert found["body"] is not None, f"task {t['id']} was not picked"
 
@@ -254,12 +255,12 @@ async def main() -> None:
             supervisor = await conn.fetchval("select id from users where role = 'supervisor' limit 1")
             started = time.perf_counter()
             async with conn.transaction():
-                wave = await picking.release_wave(conn, WaveRelease(mode="discrete", max_orders=10_000), supervisor)
+                wave = await waves.release_wave(conn, WaveRelease(mode="discrete", max_orders=10_000), supervisor)
             release_seconds = time.perf_counter() - started
             # more work, so the three confirmation runs below do not run out of tasks
             await make_orders(conn, (shop.channel.id, "bench"), args.extra_lines, 5, "more")
             async with conn.transaction():
-                await picking.release_wave(conn, WaveRelease(mode="discrete", max_orders=100_000), supervisor)
+                await waves.release_wave(conn, WaveRelease(mode="discrete", max_orders=100_000), supervisor)
             users = await pickers(conn, args.handhelds)
             # statistics as autovacuum keeps them on a working floor; without them the planner
             # takes the trips just made for a handful and claims a trip by sorting them all
@@ -279,8 +280,8 @@ async def main() -> None:
         ceilings = set(trips[len(trips) // 4 :])
         holder, held = await held_for_ceilings(pool, [t for t in left if t["trip"] in ceilings], ceiling_users)
         for_same, for_bare = iter(held[: len(held) // 3]), iter(held[len(held) // 3 :])
-        before = pick_confirmation.PATHS.copy()
-        failed_before = pick_confirmation.FAILED_GROUPS.total()
+        before = fast_confirmation.PATHS.copy()
+        failed_before = fast_confirmation.FAILED_GROUPS.total()
         GROUPS.clear()
         # A B C C B A, half the time each: the three runs share the machine's drift in its other load
         half = args.seconds / 2
@@ -292,9 +293,9 @@ async def main() -> None:
                 runs[name].append(await flat_out(args.handhelds, half, for_same, same_statement(pool, holder)))
             else:
                 runs[name].append(await flat_out(args.handhelds, half, for_bare, bare_writes(pool, ceiling_users[0][0])))
-        paths = pick_confirmation.PATHS - before
+        paths = fast_confirmation.PATHS - before
         groups = list(GROUPS)
-        failed = pick_confirmation.FAILED_GROUPS.total() - failed_before
+        failed = fast_confirmation.FAILED_GROUPS.total() - failed_before
         await pool.close()
 
     service, same, raw = ([x for latencies, _ in runs[name] for x in latencies] for name in ("service", "same", "bare"))

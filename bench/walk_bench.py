@@ -1,4 +1,4 @@
-"""Benchmark of picker walks in the demo layout (server/walk.py).
+"""Benchmark of picker walks in the demo layout (server/floor/walk.py).
 
     .venv/bin/python bench/walk_bench.py [--lists 1000] [--seed 2024] [--workers 2]
 
@@ -6,7 +6,7 @@ Draws random pick lists of 5 to 40 lines (distinct locations) and totals the wal
 (a) location-code order, (b) S-shape, (c) ours (`shortest_route`), (d) an independent exact
 solver, printed as ratios to (d).
 
-The independent solver shares no code with server/walk.py: it builds the aisle graph itself,
+The independent solver shares no code with server/floor/walk.py: it builds the aisle graph itself,
 takes shortest paths with Dijkstra, and solves the travelling-salesman problem on the distinct
 pick points plus the depot with OR-Tools CP-SAT: degree-2 constraints, and subtour-elimination
 cuts added until the solution is one tour. Each CP-SAT solve must end OPTIMAL (proved), so a
@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from server.walk import (  # noqa: E402
+from server.floor.walk import (  # noqa: E402
     Layout,
     Stop,
     code_order_route,

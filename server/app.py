@@ -11,27 +11,39 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from server.api.auth import AuthController, UserController
-from server.api.catalog import BarcodeController, SkuController
-from server.api.channels import ChannelController, WebhookController, poll_events
-from server.api.common import provide_conn, strict_body
-from server.api.errors import exception_handlers
-from server.api.health import health
-from server.api.locations import LocationController, WarehouseController
-from server.api.orders import OrderController, allocate_order, availability
-from server.api.picking import PickingController, WaveController, exceptions, replenishment_rule
-from server.api.printing import LabelController, PrinterController, PrintJobController
-from server.api.security import authentication, principals
-from server.api.stock import StockController
-from server.api.store_webhooks import receive_store_order
-from server.api.transfer import TransferController
-from server import intake, pick_confirmation
-from server.coalescing import Coalescer
-from server.database import open_pool
-from server.picking import waveless
-from server.printing import print_worker
-from server.settings import SHUTDOWN_SECONDS, Settings
-from server.webhooks import webhook_worker
+from server.auth.routes import AuthController, UserController
+from server.auth.security import authentication, principals
+from server.core.coalescing import Coalescer
+from server.core.database import open_pool
+from server.core.errors import exception_handlers
+from server.core.health import health
+from server.core.http import provide_conn, strict_body
+from server.core.settings import SHUTDOWN_SECONDS, Settings
+from server.floor import fast_confirmation
+from server.floor.routes import PickingController, WaveController, exceptions, replenishment_rule
+from server.floor.waves import waveless
+from server.inventory.routes import (
+    BarcodeController,
+    LocationController,
+    SkuController,
+    StockController,
+    TransferController,
+    WarehouseController,
+)
+from server.inventory.stock import Arrived
+from server.orders import allocation, intake
+from server.orders.routes import (
+    ChannelController,
+    OrderController,
+    WebhookController,
+    allocate_order,
+    availability,
+    poll_events,
+    receive_store_order,
+)
+from server.orders.webhook_delivery import webhook_worker
+from server.printing.routes import LabelController, PrinterController, PrintJobController
+from server.printing.worker import print_worker
 
 ROUTES = [
     health,
@@ -60,6 +72,12 @@ ROUTES = [
 ]
 
 
+def arrivals() -> Arrived:
+    """Stock that becomes pickable serves the orders waiting for it (inventory's routes take this,
+    since inventory stands below orders)."""
+    return allocation.allocate_waiting
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
 
@@ -69,7 +87,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.intake = Coalescer(functools.partial(intake.place, app.state.pool))
         app.state.principals = Coalescer(functools.partial(principals, app.state.pool))
         app.state.picks = Coalescer(
-            functools.partial(pick_confirmation.confirm_group, app.state.pool), concurrency=pick_confirmation.GROUPS_AT_ONCE
+            functools.partial(fast_confirmation.confirm_group, app.state.pool), concurrency=fast_confirmation.GROUPS_AT_ONCE
         )
         try:
             yield
@@ -85,7 +103,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=ROUTES,
         lifespan=[database, print_worker, webhook_worker, waveless],
         state=State({"settings": settings}),
-        dependencies={"conn": Provide(provide_conn)},
+        dependencies={"conn": Provide(provide_conn), "arrived": Provide(arrivals, sync_to_thread=False, use_cache=True)},
         middleware=[authentication],
         before_request=strict_body,
         exception_handlers=exception_handlers,

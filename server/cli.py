@@ -11,10 +11,10 @@ from pathlib import Path
 import asyncpg
 import msgspec
 
-from server.database import database_url
-from server.migrations import MigrationError, migrate
-from server.problems import Problem
-from server.settings import SHUTDOWN_SECONDS, Settings
+from server.core.database import database_url
+from server.core.migrations import MigrationError, migrate
+from server.core.problems import Problem
+from server.core.settings import SHUTDOWN_SECONDS, Settings
 
 
 async def _connect(settings: Settings) -> asyncpg.Connection:
@@ -41,18 +41,19 @@ async def _migrate(settings: Settings) -> None:
 
 
 async def _import(settings: Settings, kind: str, path: Path) -> None:
-    from server.transfer import import_csv
+    from server.inventory.csv_files import import_csv
+    from server.orders.allocation import allocate_waiting
 
     conn = await _connect(settings)
     try:
-        count = await import_csv(conn, kind, path.read_bytes(), user_id=None)
+        count = await import_csv(conn, kind, path.read_bytes(), None, allocate_waiting)
     finally:
         await conn.close()
     print(f"Imported {count} {kind} from {path}.")
 
 
 async def _export(settings: Settings, kind: str, out) -> None:
-    from server.transfer import export_csv
+    from server.inventory.csv_files import export_csv
 
     conn = await _connect(settings)
     try:
@@ -62,7 +63,7 @@ async def _export(settings: Settings, kind: str, out) -> None:
 
 
 async def _check_ledger(settings: Settings) -> int:
-    from server.stock import check_ledger
+    from server.inventory.stock import check_ledger
 
     conn = await _connect(settings)
     try:
@@ -77,7 +78,7 @@ async def _check_ledger(settings: Settings) -> int:
 
 async def _channel(settings: Settings, args) -> None:
     from schema.channels import ChannelCreate
-    from server import channels
+    from server.orders import channels
 
     conn = await _connect(settings)
     try:

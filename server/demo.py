@@ -13,8 +13,9 @@ import asyncpg
 from schema.catalog import Pack, SkuBarcode, SkuCreate
 from schema.locations import LocationCreate, WarehouseCreate
 from schema.users import UserCreate
-from server import catalog, locations, users
-from server.stock import apply_movement
+from server.auth import users
+from server.inventory import catalog, locations
+from server.inventory.stock import apply_movement
 
 WAREHOUSE = "MAIN"
 AISLES = 8

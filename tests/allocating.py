@@ -6,20 +6,22 @@ import msgspec
 
 from schema.orders import OrderCreate
 from schema.stock import Adjustment
-from server import orders, stock
+from server.inventory import stock
+from server.orders import placing
+from server.orders.allocation import allocate_waiting
 from tests.channels import order
 
 
 async def put(conn, location: str, quantity: int, sku: str = "APPLE", lot: str = "", expiry: datetime.date | None = None) -> None:
     await stock.adjust(
         conn, Adjustment(location=location, sku=sku, quantity=quantity, direction="in", reason="found", lot=lot, expiry=expiry),
-        (1, "admin"),
+        (1, "admin"), allocate_waiting,
     )
 
 
 async def place(conn, channel, external_id: str, lines: list[dict], **fields):
     async with conn.transaction():
-        return await orders.create_order(conn, (channel.channel.id, channel.channel.name), msgspec.convert(order(external_id, lines=lines, **fields), OrderCreate))
+        return await placing.create_order(conn, (channel.channel.id, channel.channel.name), msgspec.convert(order(external_id, lines=lines, **fields), OrderCreate))
 
 
 async def reserved_from(conn, order_id: int) -> list[tuple[str, str, int]]:

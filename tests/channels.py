@@ -1,7 +1,7 @@
 """Helpers for channel tests: a channel made through the service, and its headers."""
 
 from schema.channels import ChannelCreate, ChannelCredentials
-from server import channels
+from server.orders import channels
 
 ADDRESS = {"name": "Ada Lovelace", "line1": "12 St James's Square", "city": "London", "postal_code": "SW1Y 4JH", "country": "GB"}
 

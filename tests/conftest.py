@@ -15,9 +15,9 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
-from server.database import embedded_server_url, with_database
-from server.migrations import migrate
-from server.settings import Settings
+from server.core.database import embedded_server_url, with_database
+from server.core.migrations import migrate
+from server.core.settings import Settings
 from tests.seed import seed
 
 # One template per test run, so two runs on one cluster do not drop each other's.

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from labels.emulator import EmulatorThread
-from server import printing
+from server.printing import policy
 from tests.conftest import bearer
 
 SHIPPING = {
@@ -29,7 +29,7 @@ SHIPPING = {
 }
 LOCATION = {"kind": "location", "code": "A-01-02-03", "description": "Aisle A, bay 1, level 2, bin 3"}
 
-FAST = printing.RetryPolicy(
+FAST = policy.RetryPolicy(
     poll_seconds=0.05, backoff_seconds=0.1, backoff_max_seconds=0.3, printing_timeout=30.0,
     send_timeout=2.0, status_timeout=1.0, probe_timeout=0.5,
 )
@@ -38,7 +38,7 @@ FAST = printing.RetryPolicy(
 @pytest.fixture
 def fast_retries(monkeypatch):
     """Retry every 0.1-0.3 s, the worker looking every 0.05 s. Ask for it before `client`."""
-    monkeypatch.setattr(printing, "POLICY", FAST)
+    monkeypatch.setattr(policy, "POLICY", FAST)
     return FAST
 
 

@@ -7,7 +7,8 @@ import asyncpg
 from schema.catalog import Pack, SkuBarcode, SkuCreate
 from schema.locations import LocationCreate, WarehouseCreate
 from schema.users import UserCreate
-from server import catalog, locations, users
+from server.auth import users
+from server.inventory import catalog, locations
 
 ROLES = ["admin", "supervisor", "receiver", "picker", "packer", "shipper"]
 PIN = "4321"

@@ -1,6 +1,6 @@
 """Not enough stock: backordered, partially where the channel allows, and allocated when stock comes."""
 
-from server import orders
+from server.orders import reads, state
 from tests.allocating import place, put, reserved_from
 from tests.channels import key, make_channel, order
 from tests.conftest import bearer
@@ -31,9 +31,9 @@ async def test_arriving_stock_goes_to_the_waiting_orders_by_priority_then_ship_b
     async with conn.transaction():
         await put(conn, "BIN-1", 8)
 
-    status = {o.external_id: (await orders.get_order(conn, o.id, None)).status for o in (late, urgent, early)}
+    status = {o.external_id: (await reads.get_order(conn, o.id, None)).status for o in (late, urgent, early)}
     assert status == {"URGENT": "allocated", "EARLY": "allocated", "LATE": "backordered"}
-    timeline = [t.event for t in (await orders.get_order(conn, urgent.id, None)).timeline]
+    timeline = [t.event for t in (await reads.get_order(conn, urgent.id, None)).timeline]
     assert timeline == ["order.accepted", "order.backordered", "order.allocated"]
 
 
@@ -43,7 +43,7 @@ async def test_cancelling_gives_the_reserved_units_back(conn):
     placed = await place(conn, shop, "C-1", [{"sku": "APPLE", "quantity": 5}])
     assert await conn.fetchval("select reserved from stock") == 5
     async with conn.transaction():
-        await orders.cancel(conn, placed.id, None, "changed mind")
+        await state.cancel(conn, placed.id, None, "changed mind")
     assert await conn.fetchval("select reserved from stock") == 0
     assert await conn.fetchval("select count(*) from reservations") == 0
     second = await place(conn, shop, "C-2", [{"sku": "APPLE", "quantity": 5}])

@@ -9,10 +9,11 @@ import pytest
 
 from schema.locations import LocationCreate
 from schema.picking import PickConfirm, TripRequest, WaveRelease
-from server import locations, pick_confirmation, picking
-from server.idempotency import run_once
-from server.pick_confirmation import Confirmation
-from server.stock import check_ledger
+from server.core.idempotency import run_once
+from server.floor import confirmation, fast_confirmation, trips, waves
+from server.floor.fast_confirmation import Confirmation
+from server.inventory import locations
+from server.inventory.stock import check_ledger
 from tests.picking_floor import BARCODES, orders, stock
 
 ROUNDS = 20
@@ -22,10 +23,10 @@ async def confirm(conn, user: tuple[int, str], task, scan_id: str, one_statement
     data = PickConfirm(scan_id=scan_id, location=task.location_barcode, item=BARCODES[task.sku], count=task.quantity, tote=f"T-{user[1]}")
     request, scope = msgspec.json.encode(data), f"user:{user[0]}"
     if one_statement:
-        stored = await pick_confirmation.confirm_once(conn, Confirmation(scope, request, task.id, data, user))
+        stored = await fast_confirmation.confirm_once(conn, Confirmation(scope, request, task.id, data, user))
     else:
         async def full() -> tuple[int, bytes]:
-            return 200, msgspec.json.encode(await picking.confirm(conn, task.id, data, user))
+            return 200, msgspec.json.encode(await confirmation.confirm(conn, task.id, data, user))
 
         stored = await run_once(conn, scope, scan_id, request, full)
     assert stored.status_code == 200, stored.body
@@ -46,9 +47,9 @@ async def test_the_last_two_lines_confirmed_at_once_in_two_zones_announce_the_or
         supervisor = pickers[1][0]
 
         for n, order in enumerate(placed):
-            await picking.release_wave(a, WaveRelease(mode="zone", orders=[order["id"]]), supervisor)
-            in_b = await picking.next_trip(b, TripRequest(zone="ZONE-B"), pickers[1])
-            elsewhere = await picking.next_trip(a, TripRequest(), pickers[0])
+            await waves.release_wave(a, WaveRelease(mode="zone", orders=[order["id"]]), supervisor)
+            in_b = await trips.next_trip(b, TripRequest(zone="ZONE-B"), pickers[1])
+            elsewhere = await trips.next_trip(a, TripRequest(), pickers[0])
             assert {in_b.tasks[0].order_id, elsewhere.tasks[0].order_id} == {order["id"]}
 
             answers = await asyncio.gather(

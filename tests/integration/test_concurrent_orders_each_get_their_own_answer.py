@@ -1,4 +1,4 @@
-"""Single orders posted at the same moment are written together (server/intake.py), yet each
+"""Single orders posted at the same moment are written together (server/orders/intake.py), yet each
 call is answered as if it had run alone: its order, its own 409 or 422, its replay."""
 
 import asyncio
@@ -10,9 +10,9 @@ import httpx
 import msgspec
 
 from schema.orders import OrderCreate
-from server import intake
-from server.idempotency import Stored
-from server.problems import Conflict, Invalid
+from server.core.idempotency import Stored
+from server.core.problems import Conflict, Invalid
+from server.orders import intake
 from tests.channels import key, make_channel, order
 from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port, wait_healthy
 

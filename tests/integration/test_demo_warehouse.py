@@ -1,8 +1,8 @@
 import asyncpg
 
+from server.core.migrations import migrate
 from server.demo import load_demo
-from server.migrations import migrate
-from server.stock import check_ledger
+from server.inventory.stock import check_ledger
 
 
 async def test_the_demo_warehouse_has_everything_a_first_walkthrough_needs_and_loads_once(empty_database_url):

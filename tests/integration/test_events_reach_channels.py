@@ -6,7 +6,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
-from server.settings import Settings
+from server.core.settings import Settings
 from tests.channels import key, make_channel, order
 from tests.conftest import bearer
 from tests.receiver import Receiver

@@ -2,7 +2,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from server.app import create_app
-from server.settings import Settings
+from server.core.settings import Settings
 
 # Store webhooks are authenticated by the store's signature instead (see test_store_webhooks.py).
 PUBLIC = {"/health", "/api/v1/auth/badge", "/api/v1/auth/login", "/api/v1/channels/{channel}/{store}/orders"}

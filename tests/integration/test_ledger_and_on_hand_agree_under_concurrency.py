@@ -5,15 +5,16 @@ import asyncio
 import random
 
 from schema.stock import Adjustment, Move
-from server import stock
-from server.idempotency import run_once
-from server.problems import InsufficientStock
+from server.core.idempotency import run_once
+from server.core.problems import InsufficientStock
+from server.inventory import stock
+from server.orders.allocation import allocate_waiting
 from tests.seed import BINS
 
 
 async def stock_in(pool, location: str, quantity: int, sku: str = "APPLE") -> None:
     async with pool.acquire() as conn, conn.transaction():
-        await stock.adjust(conn, Adjustment(location=location, sku=sku, quantity=quantity, direction="in", reason="found"), (1, "admin"))
+        await stock.adjust(conn, Adjustment(location=location, sku=sku, quantity=quantity, direction="in", reason="found"), (1, "admin"), allocate_waiting)
 
 
 async def total_on_hand(pool, sku: str = "APPLE") -> int:
@@ -53,7 +54,7 @@ async def test_hundreds_of_concurrent_random_moves_keep_the_ledger_and_on_hand_i
 
 
 async def _move(conn, data):
-    await stock.move(conn, data, (1, "admin"))
+    await stock.move(conn, data, (1, "admin"), allocate_waiting)
     return 201, b""
 
 
@@ -64,7 +65,7 @@ async def test_fifty_pickers_taking_the_last_ten_units_leave_exactly_zero(pool):
         async with pool.acquire() as conn, conn.transaction():
             try:
                 await stock.adjust(
-                    conn, Adjustment(location="BIN-1", sku="APPLE", quantity=1, direction="out", reason="lost"), (1, "admin")
+                    conn, Adjustment(location="BIN-1", sku="APPLE", quantity=1, direction="out", reason="lost"), (1, "admin"), allocate_waiting
                 )
                 return True
             except InsufficientStock:

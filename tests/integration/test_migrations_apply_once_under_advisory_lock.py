@@ -3,7 +3,7 @@ import asyncio
 import asyncpg
 import pytest
 
-from server.migrations import MigrationError, migrate, migration_files
+from server.core.migrations import MigrationError, migrate, migration_files
 
 
 async def test_instances_starting_together_apply_each_migration_exactly_once(empty_database_url):

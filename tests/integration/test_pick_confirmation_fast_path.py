@@ -3,8 +3,8 @@ one movement however many copies of a scan race, and the ledger agrees after con
 
 import asyncio
 
-from server import pick_confirmation
-from server.stock import check_ledger
+from server.floor import fast_confirmation
+from server.inventory.stock import check_ledger
 from tests.conftest import bearer
 from tests.picking_floor import BARCODES, confirm, log_in, next_trip, orders, release, stock
 
@@ -24,13 +24,13 @@ async def test_the_one_statement_answer_matches_the_trip_and_a_replay_returns_it
     await orders(client, conn, [{"sku": "APPLE", "quantity": 3}, {"sku": "MILK", "quantity": 1}])
     await release(client)
     apple, milk = (await next_trip(client))["tasks"]
-    before = pick_confirmation.PATHS.copy()
+    before = fast_confirmation.PATHS.copy()
 
     first = await confirm(client, apple, "f1", count=2, tote="TOTE-9")
     again = await confirm(client, apple, "f1", count=2, tote="TOTE-9")
     other_body = await confirm(client, apple, "f1", count=1, tote="TOTE-9")
 
-    assert pick_confirmation.PATHS["one statement"] == before["one statement"] + 1
+    assert fast_confirmation.PATHS["one statement"] == before["one statement"] + 1
     assert first.status_code == 200 and again.status_code == 200, (first.text, again.text)
     assert again.content == first.content and again.headers["idempotent-replayed"] == "true"
     assert other_body.status_code == 422 and other_body.json()["errors"][0]["field"] == "Idempotency-Key"
@@ -67,7 +67,7 @@ async def test_the_ledger_agrees_after_pickers_confirm_at_once_from_the_same_bin
     await release(client, mode="discrete")
     floor = await pickers(conn, 10)
     trips = await asyncio.gather(*(client.post("/api/v1/picking/next", json={}, headers=h) for h in floor))
-    before = pick_confirmation.PATHS.copy()
+    before = fast_confirmation.PATHS.copy()
 
     async def pick(i: int, headers: dict, task: dict):
         body = {"scan_id": f"c{task['id']}", "location": task["location_barcode"], "tote": f"T{i}",
@@ -78,8 +78,8 @@ async def test_the_ledger_agrees_after_pickers_confirm_at_once_from_the_same_bin
         answers = await asyncio.gather(*(pick(i, h, t.json()["tasks"][n]) for i, (h, t) in enumerate(zip(floor, trips))))
         assert [a.status_code for a in answers] == [200] * 10, [a.text for a in answers]
 
-    assert pick_confirmation.PATHS["one statement"] - before["one statement"] == 10
-    assert pick_confirmation.PATHS["with follow-ups"] - before["with follow-ups"] == 10
+    assert fast_confirmation.PATHS["one statement"] - before["one statement"] == 10
+    assert fast_confirmation.PATHS["with follow-ups"] - before["with follow-ups"] == 10
     assert (await check_ledger(conn)).consistent
     assert await conn.fetchval("select sum(reserved) from stock") == 0
     assert await conn.fetchval("select count(*) from events where type = 'order.picked'") == 10

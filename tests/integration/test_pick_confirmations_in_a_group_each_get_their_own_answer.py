@@ -1,4 +1,4 @@
-"""Confirmations that arrive together are confirmed in one transaction (server/pick_confirmation.py),
+"""Confirmations that arrive together are confirmed in one transaction (server/floor/fast_confirmation.py),
 yet each is answered as if it had run alone: its pick, its own refusal, its replay; and pickers
 confirming at once through several groups, or a real server's two processes, from the same bins
 never pick a unit twice."""
@@ -14,12 +14,12 @@ import httpx
 import msgspec
 
 from schema.picking import PickConfirm, TripRequest, WaveRelease
-from server import pick_confirmation, picking
-from server.coalescing import Coalescer
-from server.idempotency import Stored
-from server.pick_confirmation import Confirmation
-from server.problems import Invalid
-from server.stock import check_ledger
+from server.core.coalescing import Coalescer
+from server.core.idempotency import Stored
+from server.core.problems import Invalid
+from server.floor import fast_confirmation, trips, waves
+from server.floor.fast_confirmation import Confirmation
+from server.inventory.stock import check_ledger
 from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port, wait_healthy
 from tests.picking_floor import BARCODES, log_in, orders, stock
 
@@ -30,13 +30,13 @@ async def floor(client, conn, pool, count: int) -> list[tuple[tuple[int, str], l
     await stock(client, "BIN-3", 10 * count, "MILK", lot="L1", expiry="2031-01-01")
     await orders(client, conn, *[[{"sku": "APPLE", "quantity": 2}, {"sku": "MILK", "quantity": 1}]] * count)
     supervisor = await conn.fetchval("select id from users where role = 'supervisor'")
-    await picking.release_wave(conn, WaveRelease(mode="discrete"), supervisor)
+    await waves.release_wave(conn, WaveRelease(mode="discrete"), supervisor)
     held = []
     for i in range(count):
         user = tuple(await conn.fetchrow(
             "insert into users (username, name, role) values ($1, $1, 'picker') returning id, username", f"g{i}"
         ))
-        held.append((user, (await picking.next_trip(conn, TripRequest(), user)).tasks))
+        held.append((user, (await trips.next_trip(conn, TripRequest(), user)).tasks))
     return held
 
 
@@ -57,7 +57,7 @@ async def test_one_group_answers_each_confirmation_on_its_own(client, conn, pool
         scan(c, c_tasks[1], "c2"),
     ]
 
-    answers = await pick_confirmation.confirm_group(pool, group)
+    answers = await fast_confirmation.confirm_group(pool, group)
 
     assert isinstance(answers[0], Stored) and answers[0].status_code == 200 and not answers[0].replayed
     assert msgspec.json.decode(answers[0].body)["task"]["picked"] == 2
@@ -73,8 +73,8 @@ async def test_one_group_answers_each_confirmation_on_its_own(client, conn, pool
 async def test_an_order_finished_in_a_group_is_announced_once_with_its_picks(client, conn, pool):
     held = await floor(client, conn, pool, 4)
 
-    firsts = await pick_confirmation.confirm_group(pool, [scan(u, tasks[0], f"{u[1]}-1") for u, tasks in held])
-    lasts = await pick_confirmation.confirm_group(pool, [scan(u, tasks[1], f"{u[1]}-2") for u, tasks in held])
+    firsts = await fast_confirmation.confirm_group(pool, [scan(u, tasks[0], f"{u[1]}-1") for u, tasks in held])
+    lasts = await fast_confirmation.confirm_group(pool, [scan(u, tasks[1], f"{u[1]}-2") for u, tasks in held])
 
     assert [msgspec.json.decode(x.body)["order_picked"] for x in firsts + lasts] == [False] * 4 + [True] * 4
     picked = [msgspec.json.decode(p) for p in await conn.fetchval("select array_agg(payload) from events where type = 'order.picked'")]
@@ -88,7 +88,7 @@ async def test_a_group_that_fails_as_a_whole_is_confirmed_one_by_one(client, con
     broken = scan(b, b_tasks[0], "b1")
     broken = Confirmation(broken.scope, broken.request, 2**63, broken.data, b)  # past bigint: the statement cannot run
 
-    answers = await pick_confirmation.confirm_group(pool, [scan(a, a_tasks[0], "a1"), broken, scan(a, a_tasks[1], "a2")])
+    answers = await fast_confirmation.confirm_group(pool, [scan(a, a_tasks[0], "a1"), broken, scan(a, a_tasks[1], "a2")])
 
     assert [a.status_code for a in (answers[0], answers[2])] == [200, 200]
     assert isinstance(answers[1], Exception)
@@ -99,7 +99,7 @@ async def test_a_group_that_fails_as_a_whole_is_confirmed_one_by_one(client, con
 async def test_pickers_confirming_at_once_through_two_servers_pick_each_unit_once(client, conn, pool):
     held = await floor(client, conn, pool, 30)
     # two server processes, each with its groups at once, every picker taking units from the same two bins
-    servers = [Coalescer(functools.partial(pick_confirmation.confirm_group, pool), concurrency=4) for _ in range(2)]
+    servers = [Coalescer(functools.partial(fast_confirmation.confirm_group, pool), concurrency=4) for _ in range(2)]
 
     async def send(server: Coalescer, sent: Confirmation) -> Stored:
         await asyncio.sleep(random.uniform(0, 0.004))  # pickers do not all scan in the same instant

@@ -5,11 +5,11 @@ import asyncio
 from litestar.testing import AsyncTestClient
 
 from schema.locations import LocationCreate
-from server import locations
 from server.app import create_app
-from server.picking import warehouse_layout
-from server.settings import Settings
-from server.walk import Stop, brute_force_route, route_length
+from server.core.settings import Settings
+from server.floor.walk import Stop, brute_force_route, route_length
+from server.floor.waves import warehouse_layout
+from server.inventory import locations
 from tests.conftest import bearer
 from tests.picking_floor import confirm, next_trip, orders, release, stock
 

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from server.stock import check_ledger
+from server.inventory.stock import check_ledger
 from tests.conftest import bearer
 from tests.picking_floor import confirm, log_in, next_trip, orders, release, stock
 

@@ -1,6 +1,6 @@
 """A picker may take the units from another pickable bin holding the same lot; anything else is refused."""
 
-from server.stock import check_ledger
+from server.inventory.stock import check_ledger
 from tests.picking_floor import confirm, next_trip, orders, release, stock
 
 MILK = "5901234123457"

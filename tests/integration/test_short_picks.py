@@ -1,6 +1,6 @@
 """A short pick: an exception for the supervisor, a count task for the bin, the rest found elsewhere."""
 
-from server.stock import check_ledger
+from server.inventory.stock import check_ledger
 from tests.conftest import bearer
 from tests.picking_floor import confirm, next_trip, orders, release, stock
 

@@ -3,7 +3,7 @@
 import asyncio
 
 from schema.catalog import SkuCreate
-from server import catalog
+from server.inventory import catalog
 from tests.channels import make_channel
 from tests.unit.stores.payloads import body, shopify_order, sign, woo_order
 

@@ -6,8 +6,8 @@ import msgspec
 
 from schema.channels import SubscriptionCreate
 from schema.orders import OrderCreate
-from server import channels, orders
-from server.webhooks import Deliverer
+from server.orders import channels, placing, state
+from server.orders.webhook_delivery import Deliverer
 from tests.channels import make_channel, order
 from tests.receiver import Receiver
 
@@ -19,9 +19,9 @@ async def test_two_workers_racing_deliver_each_event_exactly_once_in_order_per_o
         await channels.subscribe(conn, shop.channel.id, SubscriptionCreate(url=receiver.url, event_types=["order.accepted", "order.on_hold", "order.cancelled"]))
         for i in range(40):
             async with conn.transaction():
-                placed = await orders.create_order(conn, (shop.channel.id, "webshop"), msgspec.convert(order(f"W-{i}"), OrderCreate))
-                await orders.hold(conn, placed.id, None, "check address")
-                await orders.cancel(conn, placed.id, None, "customer changed their mind")
+                placed = await placing.create_order(conn, (shop.channel.id, "webshop"), msgspec.convert(order(f"W-{i}"), OrderCreate))
+                await state.hold(conn, placed.id, None, "check address")
+                await state.cancel(conn, placed.id, None, "customer changed their mind")
 
     workers = [asyncio.create_task(Deliverer(pool, (0.1,), batch=7).run(idle_poll=0.05)) for _ in range(2)]
     try:

@@ -1,10 +1,10 @@
-"""server/coalescing.py: a lone call goes at once; calls arriving during a batch make the next one."""
+"""server/core/coalescing.py: a lone call goes at once; calls arriving during a batch make the next one."""
 
 import asyncio
 
 import pytest
 
-from server.coalescing import Coalescer
+from server.core.coalescing import Coalescer
 
 
 async def test_a_lone_call_is_handled_at_once_as_a_batch_of_one():

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from server.walk import Layout, Stop, s_shape_route, shortest_route
+from server.floor.walk import Layout, Stop, s_shape_route, shortest_route
 
 DEMO = Layout(aisle_xs=tuple(3.0 * i for i in range(8)), y_front=0.0, y_back=21.0, depot_x=0.0)
 

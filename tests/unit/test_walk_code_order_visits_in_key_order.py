@@ -1,6 +1,6 @@
 """The comparison route in location-code order."""
 
-from server.walk import Layout, Stop, code_order_route
+from server.floor.walk import Layout, Stop, code_order_route
 
 DEMO = Layout(aisle_xs=tuple(3.0 * i for i in range(8)), y_front=0.0, y_back=21.0, depot_x=0.0)
 

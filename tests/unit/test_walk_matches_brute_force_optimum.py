@@ -5,7 +5,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from server.walk import Layout, Stop, brute_force_route, optimal_length, route_length, shortest_route
+from server.floor.walk import Layout, Stop, brute_force_route, optimal_length, route_length, shortest_route
 
 DEMO = Layout(aisle_xs=tuple(3.0 * i for i in range(8)), y_front=0.0, y_back=21.0, depot_x=0.0)
 

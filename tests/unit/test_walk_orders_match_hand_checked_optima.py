@@ -5,7 +5,7 @@ Demo layout: aisles at x = 0, 3, ..., 21; cross aisles at y = 0 and 21; depot at
 
 import pytest
 
-from server.walk import Layout, Stop, shortest_route
+from server.floor.walk import Layout, Stop, shortest_route
 
 DEMO = Layout(aisle_xs=tuple(3.0 * i for i in range(8)), y_front=0.0, y_back=21.0, depot_x=0.0)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.walk import Layout, route_length
+from server.floor.walk import Layout, route_length
 
 DEMO = Layout(aisle_xs=tuple(3.0 * i for i in range(8)), y_front=0.0, y_back=21.0, depot_x=0.0)
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from server.stores import MappingError, shopify, woocommerce
+from server.orders.stores import shopify, woocommerce
+from server.orders.stores.mapping import MappingError
 from tests.unit.stores.payloads import body, shopify_order, woo_order
 
 BIG = 9007199254740993  # 2^53 + 1: a float would make it ...992

@@ -1,6 +1,7 @@
 """Lines we will not ship are reported with a reason a person understands, never dropped."""
 
-from server.stores import SkippedLine, shopify, woocommerce
+from server.orders.stores import shopify, woocommerce
+from server.orders.stores.mapping import SkippedLine
 from tests.unit.stores.payloads import body, shopify_order, woo_order
 
 

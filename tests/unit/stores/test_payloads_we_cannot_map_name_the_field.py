@@ -2,7 +2,8 @@
 
 import pytest
 
-from server.stores import MappingError, shopify, woocommerce
+from server.orders.stores import shopify, woocommerce
+from server.orders.stores.mapping import MappingError
 from tests.unit.stores.payloads import body, shopify_order, woo_order
 
 

@@ -1,7 +1,7 @@
 """The real Shopify orders/create sample becomes exactly the order we expect."""
 
 from schema.orders import Address, OrderCreate, OrderLineIn
-from server.stores import shopify
+from server.orders.stores import shopify
 from tests.unit.stores.payloads import body, shopify_order
 
 

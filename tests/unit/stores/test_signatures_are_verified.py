@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from server.stores import shopify, woocommerce
+from server.orders.stores import shopify, woocommerce
 from tests.unit.stores.payloads import body, shopify_order, sign, woo_order
 
 SECRET = "hush-hush-secret"

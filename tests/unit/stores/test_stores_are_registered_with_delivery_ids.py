@@ -1,6 +1,6 @@
 """The registry the endpoint looks stores up in, and each store's delivery id header."""
 
-from server.stores import STORES, shopify, woocommerce
+from server.orders.stores import STORES, shopify, woocommerce
 
 
 def test_the_registry_names_each_store_module():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.stores import shopify, woocommerce
+from server.orders.stores import shopify, woocommerce
 from tests.unit.stores.payloads import body, shopify_order, woo_order
 
 PING_HEADERS = {"Content-Type": "application/x-www-form-urlencoded", "User-Agent": "WooCommerce/8.9.1 Hookshot"}

@@ -6,7 +6,8 @@ payloads.py.
 """
 
 from schema.orders import Address, OrderCreate, OrderLineIn
-from server.stores import SkippedLine, woocommerce
+from server.orders.stores import woocommerce
+from server.orders.stores.mapping import SkippedLine
 from tests.unit.stores.payloads import body, woo_order
 
 

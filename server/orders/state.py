@@ -1,0 +1,90 @@
+"""An order's state changed by a person or a channel: cancel, hold, release, and a supervisor's
+release to allocation."""
+
+import asyncpg
+
+from schema.orders import Order
+from server.core import outbox
+from server.core.problems import Conflict, NotFound
+from server.inventory import availability
+from server.orders import allocation
+from server.orders.reads import BEFORE_PICKING, event_payload, get_order
+
+
+async def _lock_order(conn: asyncpg.Connection, order_id: int, channel_id: int | None) -> asyncpg.Record:
+    row = await conn.fetchrow(
+        "select id, channel_id, status from orders where id = $1 and ($2::bigint is null or channel_id = $2) for update",
+        order_id,
+        channel_id,
+    )
+    if row is None:
+        raise NotFound(f"no order {order_id}")
+    return row
+
+
+async def _set_status(conn: asyncpg.Connection, order: asyncpg.Record, status: str, event: str, note: str) -> Order:
+    await conn.execute("update orders set status = $2, updated_at = now() where id = $1", order["id"], status)
+    updated = await get_order(conn, order["id"], None)
+    await outbox.emit(conn, event, f"order:{order['id']}", event_payload(updated, note), order["channel_id"], order["id"])
+    return await get_order(conn, order["id"], None)
+
+
+def _refuse_after_picking(order: asyncpg.Record, action: str) -> None:
+    if order["status"] == "cancelled":
+        raise Conflict(f"order {order['id']} is already cancelled")
+    if order["status"] not in BEFORE_PICKING:
+        raise Conflict(f"order {order['id']} cannot be {action}: picking has started (status {order['status']})")
+
+
+async def cancel(conn: asyncpg.Connection, order_id: int, channel_id: int | None, reason: str) -> Order:
+    order = await _lock_order(conn, order_id, channel_id)
+    _refuse_after_picking(order, "cancelled")
+    await conn.execute(
+        "update pick_tasks set status = 'cancelled' where order_id = $1 and status in ('open', 'assigned')", order_id
+    )
+    await allocation.release(conn, order_id)
+    cancelled = await _set_status(conn, order, "cancelled", "order.cancelled", reason or "cancelled")
+    await availability.announce(conn, [line.sku for line in cancelled.lines])
+    return cancelled
+
+
+async def hold(conn: asyncpg.Connection, order_id: int, channel_id: int | None, reason: str) -> Order:
+    order = await _lock_order(conn, order_id, channel_id)
+    _refuse_after_picking(order, "held")
+    if order["status"] == "on_hold":
+        raise Conflict(f"order {order_id} is already on hold")
+    return await _set_status(conn, order, "on_hold", "order.on_hold", reason or "held")
+
+
+async def release(conn: asyncpg.Connection, order_id: int, channel_id: int | None) -> Order:
+    order = await _lock_order(conn, order_id, channel_id)
+    if order["status"] != "on_hold":
+        raise Conflict(f"order {order_id} is not on hold (status {order['status']})")
+    status = await conn.fetchval(
+        """
+        select case when bool_and(allocated >= quantity) then 'allocated'
+                    when bool_or(allocated > 0) then 'backordered'
+                    else 'received' end
+          from order_lines where order_id = $1
+        """,
+        order_id,
+    )
+    await conn.execute("update orders set status = $2, updated_at = now() where id = $1", order_id, status)
+    if status != "allocated" and await conn.fetchval(
+        "select allocate_on = 'arrival' from channels where id = $1", order["channel_id"]
+    ):
+        await allocation.allocate_order(conn, order_id, announce=False)
+    released = await get_order(conn, order_id, None)
+    await outbox.emit(
+        conn, "order.released", f"order:{order_id}", event_payload(released, "released from hold"), order["channel_id"], order_id
+    )
+    return await get_order(conn, order_id, None)
+
+
+async def allocate(conn: asyncpg.Connection, order_id: int) -> Order:
+    """A supervisor releases an order to allocation (channels that allocate on release)."""
+    order = await _lock_order(conn, order_id, None)
+    if order["status"] not in ("received", "backordered", "allocated"):
+        raise Conflict(f"order {order_id} cannot be allocated: it is {order['status']}")
+    await allocation.allocate_order(conn, order_id)
+    return await get_order(conn, order_id, None)

@@ -1,0 +1,221 @@
+"""Store webhooks turned into our orders: one small, pure module per store.
+
+A store module (see shopify.py, woocommerce.py) provides what `StoreMapping` names. The webhook
+endpoint calls them in this order:
+
+    if store.is_ping(raw, headers): answer 200, create nothing
+    if not store.verify(raw, headers, secret): answer 401
+    store.delivery_id(headers)      -> the store's id of this delivery, for dedup (may be None)
+    store.to_order(raw)             -> Mapped, or raises MappingError
+
+No database and no HTTP here: bytes and headers in, Structs out. Store-side Structs ignore
+fields they do not name (stores add fields all the time); ids are decoded as `int`, never as
+float, so ids above 2^53 stay exact.
+"""
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Protocol, TypeVar
+
+import msgspec
+
+from schema.common import FieldError
+from schema.orders import OrderCreate
+
+T = TypeVar("T")
+
+NO_SKU = "no SKU on the line"
+NO_SHIPPING = "needs no shipping (gift card / digital)"
+NOTHING_TO_SHIP = "nothing to ship (quantity is 0)"
+MISSING = "missing or empty"
+
+
+class SkippedLine(msgspec.Struct, kw_only=True):
+    """A store line we did not turn into an order line, and why, for a person to read."""
+
+    line_id: str  # the store's line id, exact, as a string
+    sku: str
+    title: str
+    quantity: int
+    reason: str
+
+
+class Mapped(msgspec.Struct, kw_only=True):
+    """What a store order became. `order` is None when no line needs shipping by us."""
+
+    source_id: str  # the store's own order id, exact, as a string
+    order: OrderCreate | None
+    skipped: list[SkippedLine] = []
+
+
+class MappingError(Exception):
+    """The payload cannot become an order; `field` is a path in the store's payload."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
+        self.reason = reason
+
+    def as_field_error(self) -> FieldError:
+        return FieldError(self.field, self.reason)
+
+
+class StoreMapping(Protocol):
+    """What every store module provides (modules satisfy this protocol structurally)."""
+
+    NAME: str
+
+    def is_ping(self, raw: bytes, headers: Mapping[str, str]) -> bool: ...
+
+    def verify(self, raw: bytes, headers: Mapping[str, str], secret: str) -> bool: ...
+
+    def delivery_id(self, headers: Mapping[str, str]) -> str | None: ...
+
+    def to_order(self, raw: bytes) -> Mapped: ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers the store modules share.
+
+
+def header(headers: Mapping[str, str], name: str) -> str | None:
+    """A header by name, whatever its case (a plain dict in tests, Litestar's headers live)."""
+    value = headers.get(name)
+    if value is None:
+        wanted = name.lower()
+        value = next((v for k, v in headers.items() if k.lower() == wanted), None)
+    return value
+
+
+def signed_with(raw: bytes, signature: str | None, secret: str) -> bool:
+    """True when `signature` is base64(HMAC-SHA256(raw, secret)), compared in constant time.
+
+    An empty secret verifies nothing: anyone could sign with it.
+    """
+    if not signature or not secret:
+        return False
+    try:
+        given = base64.b64decode(signature.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    expected = hmac.new(secret.encode(), raw, hashlib.sha256).digest()
+    return hmac.compare_digest(given, expected)
+
+
+_AT = re.compile(r"^(?P<reason>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.DOTALL)
+
+
+def _split(message: str) -> tuple[str, str]:
+    """msgspec's "Expected `int`, got `str` - at `$.a[0].b`" -> ("a[0].b", "Expected ...")."""
+    match = _AT.match(message)
+    assert match is not None  # the pattern matches any text
+    return (match["path"] or "").lstrip("."), match["reason"]
+
+
+def decode(decoder: msgspec.json.Decoder[T], raw: bytes) -> T:
+    """Decode a store payload; a body we cannot read is a MappingError naming the field."""
+    try:
+        return decoder.decode(raw)
+    except msgspec.ValidationError as exc:
+        path, reason = _split(str(exc))
+        raise MappingError(path or "body", reason) from None
+    except msgspec.DecodeError as exc:
+        raise MappingError("body", f"not valid JSON: {exc}") from None
+
+
+def text(value: object) -> str:
+    """A store string, stripped; None and non-strings become ""."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def clip(value: str, limit: int) -> str:
+    """At most `limit` characters; a cut text ends in an ellipsis so a reader sees the cut."""
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def _max_length(struct: type, field: str) -> int:
+    info = msgspec.inspect.type_info(struct)
+    assert isinstance(info, msgspec.inspect.StructType)
+    kind = next(f.type for f in info.fields if f.name == field)
+    assert isinstance(kind, msgspec.inspect.StrType) and kind.max_length is not None
+    return kind.max_length
+
+
+SERVICE_LEVEL_MAX = _max_length(OrderCreate, "service_level")
+NOTES_MAX = _max_length(OrderCreate, "notes")
+_REQUIRED_ADDRESS = ("name", "line1", "city", "postal_code", "country")
+
+# A value and the path of the store field it came from: ("shipping_address.zip", "40202").
+Sourced = tuple[str, str]
+
+
+class StoreLine(msgspec.Struct, kw_only=True):
+    """A store line that becomes one of our order lines (store-neutral, before validation)."""
+
+    source: str  # path of the line in the store payload, e.g. "line_items[2]"
+    sku: str
+    quantity: int
+    reference: str = ""
+
+
+def split_lines(
+    items: Sequence, skip_reason: Callable[[object, str], str | None], title: Callable[[object], str]
+) -> tuple[list["StoreLine"], list[SkippedLine]]:
+    """The store's line items as our lines, and the ones we leave out with the reason why.
+
+    Each item has `id`, `sku` and `quantity`; `skip_reason(item, sku)` says why a line is left
+    out (None: keep it), `title(item)` names it for a person."""
+    lines, skipped = [], []
+    for i, item in enumerate(items):
+        sku = text(item.sku)
+        reason = skip_reason(item, sku)
+        if reason:
+            skipped.append(SkippedLine(line_id=str(item.id), sku=sku, title=title(item), quantity=item.quantity, reason=reason))
+        else:
+            lines.append(StoreLine(source=f"line_items[{i}]", sku=sku, quantity=item.quantity, reference=str(item.id)))
+    return lines, skipped
+
+
+def build_order(
+    *,
+    external_id: Sourced,
+    ship_to: dict[str, Sourced],
+    lines: list[StoreLine],
+    service_level: str = "",
+    notes: str = "",
+) -> OrderCreate:
+    """Validate against our contract; a value it refuses raises MappingError at the store's path.
+
+    `ship_to` maps Address fields to (store path, value); empty optional fields are left out.
+    service_level and notes are clipped to the contract's limits rather than refused.
+    """
+    assert set(_REQUIRED_ADDRESS) <= ship_to.keys(), "a store module must source every required field"
+    sources: dict[str, str] = {"external_id": external_id[0], "lines": "line_items"}
+    address: dict[str, str] = {}
+    for field, (path, value) in ship_to.items():
+        sources[f"ship_to.{field}"] = path
+        if value:
+            address[field] = value
+        elif field in _REQUIRED_ADDRESS:
+            raise MappingError(path, MISSING)
+    order_lines = []
+    for i, line in enumerate(lines):
+        for field in ("sku", "quantity"):
+            sources[f"lines[{i}].{field}"] = f"{line.source}.{field}"
+        sources[f"lines[{i}]"] = line.source
+        order_lines.append({"sku": line.sku, "quantity": line.quantity, "reference": line.reference})
+    data: dict[str, object] = {"external_id": external_id[1], "ship_to": address, "lines": order_lines}
+    if service_level:
+        data["service_level"] = clip(service_level, SERVICE_LEVEL_MAX)
+    if notes:
+        data["notes"] = clip(notes, NOTES_MAX)
+    try:
+        return msgspec.convert(data, OrderCreate)
+    except msgspec.ValidationError as exc:
+        path, reason = _split(str(exc))
+        raise MappingError(sources.get(path, path or "body"), reason) from None
+
