@@ -32,15 +32,22 @@ def on_problem(_: Request, exc: Problem) -> Response:
     return problem_response(exc.status, exc.title, exc.detail, exc.errors, headers, exc.extensions)
 
 
-def on_validation(_: Request, exc: ValidationException) -> Response:
-    """Litestar's own checks of path, query and header parameters."""
+def on_validation(request: Request, exc: ValidationException) -> Response:
+    """Litestar's own checks of path, query and header parameters, each named as the caller sends
+    it (`limit`, `Idempotency-Key`)."""
     errors = [
-        FieldError(f"{e.get('source', 'body')}.{e['key']}" if e.get("key") else "body", e["message"])
+        FieldError(_sent_as(request, e["key"]) if e.get("key") else "body", e["message"])
         for e in (exc.extra or [])
         if isinstance(e, dict)
     ]
     detail = "; ".join(f"{e.field}: {e.reason}" for e in errors) or exc.detail
     return problem_response(400, "Malformed request", detail, errors)
+
+
+def _sent_as(request: Request, key: str) -> str:
+    fields = getattr(request.route_handler.signature_model, "_fields", {})
+    definition = getattr(fields.get(key), "kwarg_definition", None)
+    return getattr(definition, "name", None) or key
 
 
 def on_http(_: Request, exc: HTTPException) -> Response:

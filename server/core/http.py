@@ -15,6 +15,7 @@ from litestar.params import HeaderParameter, QueryParameter
 
 from schema.channels import Channel
 from schema.common import FieldError, Page, decode_cursor, encode_cursor
+from server.core import nul
 from server.core.idempotency import Stored, run_once
 from server.core.problems import Forbidden, Invalid, Malformed
 
@@ -23,8 +24,12 @@ IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(
         name="Idempotency-Key",
+        min_length=1,
         max_length=255,
-        description="A key the client makes for this call; a replay returns the first answer and changes nothing.",
+        pattern=r"\S",  # not blank
+        required=False,
+        description="Optional. A key the client makes for this call (1 to 255 characters); a replay with the same key"
+        " returns the first answer and changes nothing.",
     ),
 ]
 Cursor = Annotated[str | None, QueryParameter(description="next_cursor from the previous page")]
@@ -95,8 +100,16 @@ def _validation_problem(error: msgspec.ValidationError) -> Malformed:
     return Malformed(f"{field}: {reason}", errors=[FieldError(field, reason)])
 
 
+def _refuse_nul(field: str) -> None:
+    raise Malformed(f"{field}: {nul.REASON}", errors=[FieldError(field, nul.REASON)])
+
+
 async def strict_body(request: Request) -> None:
-    """Decode the body strictly (no "5" for 5) before Litestar's lenient conversion sees it."""
+    """Decode the body strictly (no "5" for 5) before Litestar's lenient conversion sees it, and
+    refuse a NUL in any text the caller sent (parameters and body)."""
+    for name, value in (*request.query_params.multi_items(), *request.path_params.items()):
+        if isinstance(value, str) and "\x00" in value:
+            _refuse_nul(name)
     field = request.route_handler.parsed_data_field
     if field is None:
         return None
@@ -107,6 +120,8 @@ async def strict_body(request: Request) -> None:
         raise _validation_problem(error) from None
     except msgspec.DecodeError as error:
         raise Malformed(f"the body is not valid JSON: {error}") from None
+    if (where := nul.nul_in_json(body)) is not None:
+        _refuse_nul(where)
     return None
 
 

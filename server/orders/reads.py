@@ -69,7 +69,7 @@ def status_event(order: Order, channel_id: int) -> tuple[str, str, dict, int, in
 
 def event_payload(order: Order, note: str = "") -> dict:
     """What channels receive about an order: everything but the timeline."""
-    data = msgspec.structs.asdict(order)
+    data = msgspec.to_builtins(order)  # a copy: the order may change later in the same call
     data.pop("timeline")
     data["order_id"] = data.pop("id")
     return data | {"note": note}
