@@ -83,3 +83,33 @@ class Delivery(msgspec.Struct, kw_only=True):
     last_error: str | None
     next_attempt_at: datetime.datetime | None
     delivered_at: datetime.datetime | None
+
+
+StoreId = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^\S+$")]
+
+
+class SkuMappingCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """A store's product, or one variant of it, is this SKU of ours; `sku` null: the warehouse
+    does not ship it (a download, a service). Shopify: product_id and variant_id of the line;
+    WooCommerce: product_id and variation_id."""
+
+    product_id: StoreId
+    variant_id: Annotated[str, Meta(max_length=64, pattern=r"^\S*$")] = ""
+    sku: Code | None
+
+
+class SkuMapping(msgspec.Struct, kw_only=True):
+    product_id: str
+    variant_id: str
+    sku: str | None
+    created_at: datetime.datetime
+
+
+class MappingApplied(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """What mapping did to the orders held for unmapped lines: lines now resolved, orders
+    released (all their lines mapped), orders cancelled (nothing left for the warehouse to ship)."""
+
+    mapping: SkuMapping | None = None
+    resolved_lines: int
+    released_orders: list[int]
+    cancelled_orders: list[int]

@@ -79,6 +79,19 @@ class TimelineEntry(msgspec.Struct, kw_only=True):
     detail: dict
 
 
+class UnmappedLine(msgspec.Struct, kw_only=True):
+    """A store line to ship that no SKU was found for: the order waits on hold until it is mapped."""
+
+    line: str  # as the store numbers it: line_items[2]
+    store_line_id: str
+    sku: str  # the SKU text the store sent, maybe empty
+    product_id: str
+    variant_id: str
+    title: str
+    quantity: int
+    reason: str
+
+
 class Order(msgspec.Struct, kw_only=True):
     id: int
     channel: str
@@ -96,6 +109,7 @@ class Order(msgspec.Struct, kw_only=True):
     lines: list[OrderLine]
     shipments: list[Shipment]
     timeline: list[TimelineEntry]
+    unmapped_lines: list[UnmappedLine] = []
 
 
 class BatchResult(msgspec.Struct, kw_only=True, omit_defaults=True):

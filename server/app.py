@@ -34,6 +34,7 @@ from server.inventory.stock import Arrived
 from server.orders import allocation, intake
 from server.orders.routes import (
     ChannelController,
+    SkuMappingController,
     OrderController,
     WebhookController,
     allocate_order,
@@ -59,6 +60,7 @@ ROUTES = [
     LabelController,
     PrintJobController,
     ChannelController,
+    SkuMappingController,
     OrderController,
     availability,
     allocate_order,

@@ -101,6 +101,26 @@ async def _channel(settings: Settings, args) -> None:
     print(msgspec.json.encode(result).decode())
 
 
+async def _map_sku(settings: Settings, args) -> None:
+    from schema.channels import SkuMappingCreate
+    from server.orders.stores import sku_mappings
+
+    conn = await _connect(settings)
+    try:
+        async with conn.transaction():
+            if args.command == "apply-mappings":
+                result = await sku_mappings.apply(conn, args.channel)
+            else:
+                data = msgspec.convert(
+                    {"product_id": args.product_id, "variant_id": args.variant, "sku": None if args.not_shipped else args.sku},
+                    SkuMappingCreate,
+                )
+                result = await sku_mappings.map_sku(conn, args.channel, data)
+    finally:
+        await conn.close()
+    print(msgspec.json.encode(result).decode())
+
+
 async def _prepare_shared_database(settings: Settings) -> str:
     """Start (or find) the database and bring its schema up to date, once, before workers start."""
     url = await database_url(settings)
@@ -166,6 +186,19 @@ def main(argv: list[str] | None = None) -> int:
     channel.add_argument("--allocate-on", choices=["arrival", "release"], default="arrival")
     channel.add_argument("--min-shelf-life-days", type=int, default=0)
 
+    mapping = commands.add_parser(
+        "map-sku", help="map a store's product (or one variant) to a SKU; held orders it completes are released (JSON out)"
+    )
+    mapping.add_argument("channel")
+    mapping.add_argument("product_id", help="Shopify product_id, WooCommerce product_id")
+    mapping.add_argument("sku", nargs="?", help="our SKU code (leave out with --not-shipped)")
+    mapping.add_argument("--variant", default="", help="Shopify variant_id, WooCommerce variation_id (default: every variant)")
+    mapping.add_argument("--not-shipped", action="store_true", help="the warehouse does not ship this product (a download)")
+    applying = commands.add_parser(
+        "apply-mappings", help="look a channel's unmapped store lines up again (after adding SKUs); release what is complete"
+    )
+    applying.add_argument("channel")
+
     commands.add_parser("printer-emulator", add_help=False, help="a Zebra stand-in on a TCP port (--help for options)")
 
     argv = sys.argv[1:] if argv is None else argv
@@ -197,6 +230,10 @@ def main(argv: list[str] | None = None) -> int:
                 if args.action != "list" and not args.name:
                     parser.error(f"wms channel {args.action} needs the channel's NAME")
                 asyncio.run(_channel(settings, args))
+            case "map-sku" | "apply-mappings":
+                if args.command == "map-sku" and (args.sku is None) != args.not_shipped:
+                    parser.error("wms map-sku needs a SKU, or --not-shipped, not both")
+                asyncio.run(_map_sku(settings, args))
     except MigrationError as error:
         print(f"wms: {error}", file=sys.stderr)
         return 2

@@ -116,13 +116,19 @@ class Placed(msgspec.Struct):
 
 
 async def create_order(
-    conn: asyncpg.Connection, channel: tuple[int, str], data: OrderCreate, source_id: str | None = None, note: str = ""
+    conn: asyncpg.Connection,
+    channel: tuple[int, str],
+    data: OrderCreate,
+    source_id: str | None = None,
+    note: str = "",
+    allocate: bool = True,
 ) -> Order:
-    """Create the order and its order.accepted event. Call inside a transaction."""
+    """Create the order and its order.accepted event; unless told not to (an order about to be
+    held), allocate it at once for a channel that allocates on arrival. Call inside a transaction."""
     resolved = (await resolve_lines(conn, [data]))[0]
     if isinstance(resolved, Invalid):
         raise resolved
-    placed = (await place_orders(conn, channel, [(data, resolved)], source_id, note))[0]
+    placed = (await place_orders(conn, channel, [(data, resolved)], source_id, note, allocate))[0]
     if placed.order is None:
         raise duplicate(data, placed.duplicate_of)
     return placed.order
@@ -139,6 +145,7 @@ async def place_orders(
     items: list[tuple[OrderCreate, list[asyncpg.Record]]],
     source_id: str | None = None,
     note: str = "",
+    allocate: bool = True,
 ) -> list[Placed]:
     """Insert checked orders with their lines and order.accepted events, a few round trips in all."""
     first: dict[str, int] = {}
@@ -188,7 +195,7 @@ async def place_orders(
     if not created:
         return results
     outgoing = [("order.accepted", f"order:{o.id}", event_payload(o, note), channel[0], o.id) for o in created]
-    if next(iter(rows.values()))["allocate_on"] == "arrival":
+    if allocate and next(iter(rows.values()))["allocate_on"] == "arrival":
         statuses = await allocation.allocate_orders(conn, [o.id for o in created], announce=False, note_availability=False)
         changed = [o for o in created if statuses[o.id] != o.status]
         await _note_allocation(conn, changed, statuses)

@@ -6,7 +6,7 @@ import datetime
 import asyncpg
 import msgspec
 
-from schema.orders import Address, Order, OrderLine, Shipment, TimelineEntry
+from schema.orders import Address, Order, OrderLine, Shipment, TimelineEntry, UnmappedLine
 from server.core.problems import NotFound
 
 # Picking has not started: the customer may still cancel or hold.
@@ -30,7 +30,12 @@ select o.id, c.name as channel, o.external_id, o.status, o.ship_to, o.service_le
                  'at', e.created_at, 'event', e.type,
                  'detail', jsonb_build_object('status', e.payload->'status', 'note', e.payload->'note'))
                order by e.id), '[]')
-          from events e where e.order_id = o.id) as timeline
+          from events e where e.order_id = o.id) as timeline,
+       (select coalesce(jsonb_agg(jsonb_build_object(
+                 'line', u.source, 'store_line_id', u.store_line_id, 'sku', u.sku, 'product_id', u.product_id,
+                 'variant_id', u.variant_id, 'title', u.title, 'quantity', u.quantity, 'reason', u.reason)
+               order by u.id), '[]')
+          from unmapped_lines u where u.order_id = o.id) as unmapped_lines
   from orders o join channels c on c.id = o.channel_id
 """
 
@@ -56,6 +61,7 @@ def _order(row: asyncpg.Record) -> Order:
     fields["ship_to"] = msgspec.json.decode(fields["ship_to"], type=Address)
     fields["shipments"] = msgspec.json.decode(fields["shipments"], type=list[Shipment])
     fields["timeline"] = msgspec.json.decode(fields["timeline"], type=list[TimelineEntry])
+    fields["unmapped_lines"] = msgspec.json.decode(fields["unmapped_lines"], type=list[UnmappedLine])
     return Order(**fields)
 
 

@@ -5,10 +5,13 @@ the store's HMAC signature, not by a bearer token)."""
 import datetime
 from typing import Annotated, Literal
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, delete, get, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from schema.channels import Channel, ChannelCreate, ChannelCredentials, Delivery, EventPage, Subscription, SubscriptionCreate
+from schema.channels import (
+    Channel, ChannelCreate, ChannelCredentials, Delivery, EventPage, MappingApplied, SkuMapping, SkuMappingCreate,
+    Subscription, SubscriptionCreate,
+)
 from schema.common import Page, encode_cursor
 from schema.orders import BatchRequest, BatchResponse, Order, OrderCreate, OrderStatus, SkuAvailability
 from server.core import outbox
@@ -30,6 +33,7 @@ from server.core.http import (
 from server.inventory import availability as available
 from server.orders import channels, placing, reads, state
 from server.orders.intake import Submission
+from server.orders.stores import sku_mappings
 from server.orders.stores.receive import StoreOrderResult, receive
 
 STAFF = ("supervisor",)
@@ -154,6 +158,42 @@ class ChannelController(Controller):
     @post("/{name:str}/revoke", operation_id="revokeChannel", summary="Revoke the channel's API key")
     async def revoke(self, request: Request, conn: Conn, name: FromPath[str], idempotency_key: IdempotencyKey) -> Response[Channel]:
         return await once(request, conn, idempotency_key, name, lambda: channels.revoke(conn, name), 200)
+
+
+class SkuMappingController(Controller):
+    path = "/api/v1/channels/{name:str}/sku-mappings"
+    tags = ["channels"]
+    guards = [allow("supervisor")]
+
+    @post(
+        operation_id="mapStoreProduct",
+        summary="Map a store product (or one variant) to a SKU, or to none (not shipped); held orders it completes are released",
+    )
+    async def map(
+        self, request: Request, conn: Conn, name: FromPath[str], data: JSONBody[SkuMappingCreate], idempotency_key: IdempotencyKey
+    ) -> Response[MappingApplied]:
+        return await once(request, conn, idempotency_key, data, lambda: sku_mappings.map_sku(conn, name, data), 200)
+
+    @get(operation_id="listStoreProductMappings", summary="The channel's product and variant mappings")
+    async def list(self, conn: Conn, name: FromPath[str]) -> list[SkuMapping]:
+        return await sku_mappings.list_mappings(conn, name)
+
+    @delete(
+        "/{product_id:str}",
+        operation_id="unmapStoreProduct",
+        summary="Remove a mapping (variant_id: the variant's own; none: the product's); orders placed already keep their SKU",
+        status_code=204,
+    )
+    async def unmap(self, conn: Conn, name: FromPath[str], product_id: FromPath[str], variant_id: FromQuery[str] = "") -> None:
+        await sku_mappings.unmap(conn, name, product_id, variant_id)
+
+    @post(
+        "/apply",
+        operation_id="applyStoreProductMappings",
+        summary="Look the channel's unmapped lines up again (after SKUs were added to the catalog); release what is complete",
+    )
+    async def apply(self, request: Request, conn: Conn, name: FromPath[str], idempotency_key: IdempotencyKey) -> Response[MappingApplied]:
+        return await once(request, conn, idempotency_key, name, lambda: sku_mappings.apply(conn, name), 200)
 
 
 class WebhookController(Controller):

@@ -56,10 +56,17 @@ async def hold(conn: asyncpg.Connection, order_id: int, channel_id: int | None, 
     return await _set_status(conn, order, "on_hold", "order.on_hold", reason or "held")
 
 
-async def release(conn: asyncpg.Connection, order_id: int, channel_id: int | None) -> Order:
+async def release(conn: asyncpg.Connection, order_id: int, channel_id: int | None, note: str = "released from hold") -> Order:
     order = await _lock_order(conn, order_id, channel_id)
     if order["status"] != "on_hold":
         raise Conflict(f"order {order_id} is not on hold (status {order['status']})")
+    unmapped = await conn.fetch("select source, reason from unmapped_lines where order_id = $1 order by id", order_id)
+    if unmapped:
+        raise Conflict(
+            f"order {order_id} waits for store lines to be mapped ("
+            + "; ".join(f"{u['source']}: {u['reason']}" for u in unmapped)
+            + "); it is released by itself once they are, or cancel it"
+        )
     status = await conn.fetchval(
         """
         select case when bool_and(allocated >= quantity) then 'allocated'
@@ -76,7 +83,7 @@ async def release(conn: asyncpg.Connection, order_id: int, channel_id: int | Non
         await allocation.allocate_order(conn, order_id, announce=False)
     released = await get_order(conn, order_id, None)
     await outbox.emit(
-        conn, "order.released", f"order:{order_id}", event_payload(released, "released from hold"), order["channel_id"], order_id
+        conn, "order.released", f"order:{order_id}", event_payload(released, note), order["channel_id"], order_id
     )
     return await get_order(conn, order_id, None)
 

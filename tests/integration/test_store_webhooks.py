@@ -90,7 +90,7 @@ async def test_the_same_order_under_a_new_delivery_id_is_answered_as_a_duplicate
     assert await count(conn, "orders") == 1
 
 
-async def test_lines_with_unknown_skus_are_reported_and_the_order_is_held_for_a_person(client, conn):
+async def test_lines_with_unknown_skus_are_kept_and_the_order_is_held_for_a_person(client, conn):
     await make_channel(conn, "shop", "shopify", SECRET)
     await add_skus(conn, "IPOD2008GREEN")
     raw = body(shopify_order())
@@ -99,17 +99,17 @@ async def test_lines_with_unknown_skus_are_reported_and_the_order_is_held_for_a_
 
     assert answer["order"]["status"] == "on_hold"
     assert [l["sku"] for l in answer["order"]["lines"]] == ["IPOD2008GREEN"]
-    assert sorted(s["sku"] for s in answer["skipped"]) == ["IPOD2008BLACK", "IPOD2008RED"]
+    assert [u["sku"] for u in answer["order"]["unmapped_lines"]] == ["IPOD2008RED", "IPOD2008BLACK"]
+    assert "skipped" not in answer
     assert "IPOD2008RED" in answer["order"]["timeline"][-1]["detail"]["note"]
 
 
-async def test_an_order_with_no_known_sku_is_refused_so_the_store_retries_after_the_catalog_is_fixed(client, conn):
+async def test_an_order_with_no_known_sku_is_accepted_on_hold_not_refused_for_the_store_to_retry(client, conn):
     await make_channel(conn, "shop", "shopify", SECRET)
     raw = body(shopify_order())
-    refused = await client.post(SHOPIFY, content=raw, headers=shopify_headers(raw))
-    assert refused.status_code == 422 and len(refused.json()["errors"]) == 3
-    await add_skus(conn, "IPOD2008GREEN", "IPOD2008RED", "IPOD2008BLACK")
-    assert (await client.post(SHOPIFY, content=raw, headers=shopify_headers(raw))).status_code == 201
+    held = await client.post(SHOPIFY, content=raw, headers=shopify_headers(raw))
+    assert held.status_code == 201 and held.json()["order"]["status"] == "on_hold"
+    assert len(held.json()["order"]["unmapped_lines"]) == 3
 
 
 async def test_a_woocommerce_order_created_webhook_becomes_an_order(client, conn):
@@ -124,6 +124,6 @@ async def test_a_woocommerce_order_created_webhook_becomes_an_order(client, conn
 
     assert answer.status_code == 201, answer.text
     assert answer.json()["order"]["external_id"] == str(payload["number"])
-    assert [s["reason"] for s in answer.json()["skipped"]] == ["no SKU on the line"]
+    assert [u["line"] for u in answer.json()["order"]["unmapped_lines"]] == ["line_items[2]"]
     ping = await client.post(WOO, content=b"webhook_id=12", headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert ping.status_code == 200 and await count(conn, "orders") == 1

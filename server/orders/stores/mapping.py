@@ -24,11 +24,10 @@ from typing import Protocol, TypeVar
 import msgspec
 
 from schema.common import FieldError
-from schema.orders import OrderCreate
+from schema.orders import OrderCreate, OrderLineIn
 
 T = TypeVar("T")
 
-NO_SKU = "no SKU on the line"
 NO_SHIPPING = "needs no shipping (gift card / digital)"
 NOTHING_TO_SHIP = "nothing to ship (quantity is 0)"
 MISSING = "missing or empty"
@@ -45,10 +44,13 @@ class SkippedLine(msgspec.Struct, kw_only=True):
 
 
 class Mapped(msgspec.Struct, kw_only=True):
-    """What a store order became. `order` is None when no line needs shipping by us."""
+    """What a store order became. `order` is None when no line needs shipping by us; otherwise it
+    holds the order without its lines' SKUs, which the receiver finds for `lines` (the store lines
+    to ship, in the same order) through the channel's mappings and the catalog."""
 
     source_id: str  # the store's own order id, exact, as a string
     order: OrderCreate | None
+    lines: list["StoreLine"] = []
     skipped: list[SkippedLine] = []
 
 
@@ -147,6 +149,7 @@ def _max_length(struct: type, field: str) -> int:
 
 SERVICE_LEVEL_MAX = _max_length(OrderCreate, "service_level")
 NOTES_MAX = _max_length(OrderCreate, "notes")
+REFERENCE_MAX = _max_length(OrderLineIn, "reference")
 _REQUIRED_ADDRESS = ("name", "line1", "city", "postal_code", "country")
 
 # A value and the path of the store field it came from: ("shipping_address.zip", "40202").
@@ -154,29 +157,45 @@ Sourced = tuple[str, str]
 
 
 class StoreLine(msgspec.Struct, kw_only=True):
-    """A store line that becomes one of our order lines (store-neutral, before validation)."""
+    """A store line to ship, store-neutral, before its SKU is known."""
 
     source: str  # path of the line in the store payload, e.g. "line_items[2]"
-    sku: str
+    line_id: str  # the store's line id, exact
+    sku: str  # the SKU text the store sent, maybe empty
+    product_id: str  # "" when the store sends none
+    variant_id: str  # "" when the line is no variant
+    title: str
     quantity: int
-    reference: str = ""
+
+
+def store_id(value: int | None) -> str:
+    """A store's product or variant id as text; none (or WooCommerce's 0) is ""."""
+    return str(value) if value else ""
 
 
 def split_lines(
-    items: Sequence, skip_reason: Callable[[object, str], str | None], title: Callable[[object], str]
-) -> tuple[list["StoreLine"], list[SkippedLine]]:
-    """The store's line items as our lines, and the ones we leave out with the reason why.
+    items: Sequence,
+    skip_reason: Callable[[object], str | None],
+    title: Callable[[object], str],
+    product: Callable[[object], tuple[str, str]],
+) -> tuple[list[StoreLine], list[SkippedLine]]:
+    """The store's line items to ship, and the ones we leave out with the reason why.
 
-    Each item has `id`, `sku` and `quantity`; `skip_reason(item, sku)` says why a line is left
-    out (None: keep it), `title(item)` names it for a person."""
+    Each item has `id`, `sku` and `quantity`; `skip_reason(item)` says why a line is not ours to
+    ship (None: it is), `title(item)` names it for a person, `product(item)` gives its product and
+    variant ids. A line to ship is never left out for lacking a SKU: the receiver holds it."""
     lines, skipped = [], []
     for i, item in enumerate(items):
         sku = text(item.sku)
-        reason = skip_reason(item, sku)
+        reason = skip_reason(item)
         if reason:
             skipped.append(SkippedLine(line_id=str(item.id), sku=sku, title=title(item), quantity=item.quantity, reason=reason))
         else:
-            lines.append(StoreLine(source=f"line_items[{i}]", sku=sku, quantity=item.quantity, reference=str(item.id)))
+            product_id, variant_id = product(item)
+            lines.append(StoreLine(
+                source=f"line_items[{i}]", line_id=str(item.id), sku=sku, product_id=product_id, variant_id=variant_id,
+                title=title(item), quantity=item.quantity,
+            ))
     return lines, skipped
 
 
@@ -204,10 +223,9 @@ def build_order(
             raise MappingError(path, MISSING)
     order_lines = []
     for i, line in enumerate(lines):
-        for field in ("sku", "quantity"):
-            sources[f"lines[{i}].{field}"] = f"{line.source}.{field}"
+        sources[f"lines[{i}].quantity"] = f"{line.source}.quantity"
         sources[f"lines[{i}]"] = line.source
-        order_lines.append({"sku": line.sku, "quantity": line.quantity, "reference": line.reference})
+        order_lines.append({"quantity": line.quantity, "reference": line.line_id})
     data: dict[str, object] = {"external_id": external_id[1], "ship_to": address, "lines": order_lines}
     if service_level:
         data["service_level"] = clip(service_level, SERVICE_LEVEL_MAX)

@@ -1,9 +1,11 @@
 """Orders pushed by stores' own webhooks (Shopify, WooCommerce): verified, deduplicated, mapped.
 
 A delivery is answered once: its answer is stored under the store's delivery id, so the store's
-retries of the same delivery get the same answer and create nothing. Lines we cannot ship are
-never dropped silently: lines that need no shipping are reported in the answer; lines whose SKU
-the warehouse does not know are left off, reported, and the order is put on hold for a person.
+retries of the same delivery get the same answer and create nothing. Nothing a store sends to be
+shipped vanishes: lines that need no shipping are reported in the answer; a line to ship whose SKU
+no mapping and no catalog entry gives is kept with the order as an unmapped line, and the order
+waits on hold (the reason in its notes, its timeline and an order.on_hold event) until it is
+mapped (sku_mappings.py). Store lines of the same SKU become one order line.
 """
 
 import hashlib
@@ -12,14 +14,12 @@ from collections.abc import Mapping
 import asyncpg
 import msgspec
 
-from schema.orders import Order
+from schema.orders import Order, OrderLineIn
 from server.core.problems import Conflict, Invalid, NotFound, Unauthorized
 from server.orders import channels, placing, reads, state
 from server.orders.stores import STORES
-from server.orders.stores.mapping import MappingError, SkippedLine
-
-UNKNOWN_SKU = "the warehouse has no SKU with this code"
-
+from server.orders.stores import sku_mappings
+from server.orders.stores.mapping import NOTES_MAX, REFERENCE_MAX, MappingError, SkippedLine, StoreLine, clip
 
 class StoreOrderResult(msgspec.Struct, kw_only=True, omit_defaults=True):
     outcome: str  # created, duplicate, ignored, ping
@@ -68,25 +68,42 @@ async def _create(conn: asyncpg.Connection, channel: tuple[int, str], store, raw
         raise Invalid(f"the {store.NAME} order cannot be read: {error}", errors=[error.as_field_error()]) from None
     if mapped.order is None:
         return 200, StoreOrderResult(outcome="ignored", skipped=mapped.skipped)
-    known = {r["code"] for r in await conn.fetch("select code from skus where code = any($1::text[])", [l.sku for l in mapped.order.lines])}
-    unknown = [l for l in mapped.order.lines if l.sku not in known]
+    found = await sku_mappings.resolve(conn, channel, mapped.lines)
     skipped = mapped.skipped + [
-        SkippedLine(line_id=l.reference, sku=l.sku or "", title="", quantity=l.quantity, reason=UNKNOWN_SKU) for l in unknown
+        SkippedLine(line_id=l.line_id, sku=l.sku, title=l.title, quantity=l.quantity, reason=sku_mappings.NOT_SHIPPED)
+        for l, f in zip(mapped.lines, found) if f.sku is None and not f.reason
     ]
-    lines = [l for l in mapped.order.lines if l.sku in known]
-    if not lines:
-        raise Invalid(
-            "no line of this order has a SKU the warehouse knows; add the SKUs and let the store retry",
-            errors=[Invalid.field(f"line_items[{l.line_id}].sku", l.reason).errors[0] for l in skipped],
-        )
-    note = "; ".join(f"line {l.line_id} ({l.sku or 'no sku'} x{l.quantity}) left out: {l.reason}" for l in skipped)
+    unmapped = [(l, f.reason) for l, f in zip(mapped.lines, found) if f.reason]
+    shipped = [(l, f.sku) for l, f in zip(mapped.lines, found) if f.sku is not None]
+    if not shipped and not unmapped:
+        return 200, StoreOrderResult(outcome="ignored", skipped=skipped)
+    note = "; ".join(f"{l.source} ({l.title or l.sku or 'no title'} x{l.quantity}) waits: {why}" for l, why in unmapped)
+    data = mapped.order
+    if note:
+        data = msgspec.structs.replace(data, notes=clip(f"{data.notes}\n[warehouse] held: {note}".strip(), NOTES_MAX))
     try:
         order = await placing.create_order(
-            conn, channel, msgspec.structs.replace(mapped.order, lines=lines), source_id=mapped.source_id, note=note
+            conn, channel, msgspec.structs.replace(data, lines=_merged(shipped)), source_id=mapped.source_id,
+            allocate=not unmapped,
         )
     except Conflict as duplicate:
         existing = await reads.get_order(conn, duplicate.extensions["order_id"], channel[0])
         return 200, StoreOrderResult(outcome="duplicate", order=existing, skipped=skipped)
-    if unknown:
+    if unmapped:
+        await sku_mappings.record_unmapped(conn, order.id, unmapped)
         order = await state.hold(conn, order.id, channel[0], "held: " + note)
     return 201, StoreOrderResult(outcome="created", order=order, skipped=skipped)
+
+
+def _merged(shipped: list[tuple[StoreLine, str]]) -> list[OrderLineIn]:
+    """One order line per SKU: store lines of the same SKU (a variant split by line properties,
+    say) are added together, their store line ids kept in the reference."""
+    merged: dict[str, OrderLineIn] = {}
+    for line, sku in shipped:
+        if sku in merged:
+            before = merged[sku]
+            reference = clip(f"{before.reference},{line.line_id}", REFERENCE_MAX)
+            merged[sku] = msgspec.structs.replace(before, quantity=before.quantity + line.quantity, reference=reference)
+        else:
+            merged[sku] = OrderLineIn(sku=sku, quantity=line.quantity, reference=line.line_id)
+    return list(merged.values())

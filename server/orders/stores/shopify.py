@@ -10,7 +10,6 @@ import msgspec
 
 from server.orders.stores.mapping import (
     NO_SHIPPING,
-    NO_SKU,
     NOTHING_TO_SHIP,
     Mapped,
     MappingError,
@@ -19,6 +18,7 @@ from server.orders.stores.mapping import (
     header,
     signed_with,
     split_lines,
+    store_id,
     text,
 )
 
@@ -50,6 +50,8 @@ class _LineItem(msgspec.Struct):
     title: str | None = None
     name: str | None = None
     requires_shipping: bool = True
+    product_id: int | None = None
+    variant_id: int | None = None
 
 
 class _ShippingLine(msgspec.Struct):
@@ -91,13 +93,13 @@ def to_order(raw: bytes) -> Mapped:
     source_id = str(order.id)
     lines, skipped = split_lines(
         order.line_items,
-        lambda item, sku: (
+        lambda item: (
             NO_SHIPPING if not item.requires_shipping
-            else NO_SKU if not sku
             else NOTHING_TO_SHIP if item.quantity <= 0
             else None
         ),
         lambda item: text(item.name) or text(item.title),
+        lambda item: (store_id(item.product_id), store_id(item.variant_id)),
     )
     if not lines:
         return Mapped(source_id=source_id, order=None, skipped=skipped)
@@ -128,4 +130,4 @@ def to_order(raw: bytes) -> Mapped:
         service_level=text(ship.title) or text(ship.code),
         notes=text(order.note),
     )
-    return Mapped(source_id=source_id, order=created, skipped=skipped)
+    return Mapped(source_id=source_id, order=created, lines=lines, skipped=skipped)

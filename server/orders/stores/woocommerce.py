@@ -15,7 +15,6 @@ from collections.abc import Mapping
 import msgspec
 
 from server.orders.stores.mapping import (
-    NO_SKU,
     NOTHING_TO_SHIP,
     Mapped,
     MappingError,
@@ -24,6 +23,7 @@ from server.orders.stores.mapping import (
     header,
     signed_with,
     split_lines,
+    store_id,
     text,
 )
 
@@ -31,6 +31,7 @@ NAME = "woocommerce"
 SIGNATURE_HEADER = "X-WC-Webhook-Signature"
 DELIVERY_HEADER = "X-WC-Webhook-Delivery-ID"
 _PING = re.compile(rb"^webhook_id=\d+$")
+DOWNLOAD = "no SKU, in an order with no shipping method: a download or other virtual product"
 
 
 # Only the fields we read. No forbid_unknown_fields: WooCommerce and its plugins add fields.
@@ -91,12 +92,19 @@ def delivery_id(headers: Mapping[str, str]) -> str | None:
 def to_order(raw: bytes) -> Mapped:
     order = decode(_decoder, raw)
     source_id = str(order.id)
-    # A Woo order does not say which items are virtual or downloadable; those usually have no
-    # SKU, and a line without one is reported rather than guessed at.
+    # A Woo line does not say whether its product is virtual or downloadable. A cart of only such
+    # products has no shipping method, so there a line without a SKU is taken for a download; in
+    # an order that ships, it is held for a person to map (a mapping can say "not shipped").
+    ships = bool(order.shipping_lines)
     lines, skipped = split_lines(
         order.line_items,
-        lambda item, sku: NO_SKU if not sku else NOTHING_TO_SHIP if item.quantity <= 0 else None,
+        lambda item: (
+            NOTHING_TO_SHIP if item.quantity <= 0
+            else DOWNLOAD if not ships and not text(item.sku)
+            else None
+        ),
         lambda item: html.unescape(text(item.name)),
+        lambda item: (store_id(item.product_id), store_id(item.variation_id)),
     )
     if not lines:
         return Mapped(source_id=source_id, order=None, skipped=skipped)
@@ -127,4 +135,4 @@ def to_order(raw: bytes) -> Mapped:
         service_level=html.unescape(text(ship.method_title)) or text(ship.method_id),
         notes=text(order.customer_note),
     )
-    return Mapped(source_id=source_id, order=created, skipped=skipped)
+    return Mapped(source_id=source_id, order=created, lines=lines, skipped=skipped)

@@ -22,12 +22,17 @@ def test_the_sample_maps_to_the_exact_order():
             email="bob.norman@hostmail.com",
         ),
         lines=[
-            OrderLineIn(sku="IPOD2008GREEN", quantity=1, reference="466157049"),
-            OrderLineIn(sku="IPOD2008RED", quantity=1, reference="518995019"),
-            OrderLineIn(sku="IPOD2008BLACK", quantity=1, reference="703073504"),
+            OrderLineIn(quantity=1, reference="466157049"),
+            OrderLineIn(quantity=1, reference="518995019"),
+            OrderLineIn(quantity=1, reference="703073504"),
         ],
         service_level="Free Shipping",
     )
+    assert [(l.source, l.sku, l.product_id, l.variant_id, l.title) for l in mapped.lines] == [
+        ("line_items[0]", "IPOD2008GREEN", "632910392", "39072856", "IPod Nano - 8gb - green"),
+        ("line_items[1]", "IPOD2008RED", "632910392", "49148385", "IPod Nano - 8gb - red"),
+        ("line_items[2]", "IPOD2008BLACK", "632910392", "457924702", "IPod Nano - 8gb - black"),
+    ]
 
 
 def test_unknown_fields_are_ignored():

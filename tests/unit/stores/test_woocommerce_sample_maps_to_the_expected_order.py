@@ -28,15 +28,26 @@ def test_the_sample_maps_to_the_exact_order():
             email="john.doe@example.com",
         ),
         lines=[
-            OrderLineIn(sku="woo-single-1", quantity=2, reference="315"),
-            OrderLineIn(sku="Bar3", quantity=1, reference="316"),
+            OrderLineIn(quantity=2, reference="315"),
+            OrderLineIn(quantity=1, reference="316"),
+            OrderLineIn(quantity=1, reference="319"),
         ],
         service_level="Flat Rate",
         notes="Please leave the parcel with the concierge.",
     )
-    assert mapped.skipped == [
-        SkippedLine(line_id="319", sku="", title="Woo Album #4 (download)", quantity=1, reason="no SKU on the line")
+    # the download has no SKU, but the order ships: the receiver holds the line for a person to map
+    assert [(l.sku, l.product_id, l.variant_id) for l in mapped.lines] == [
+        ("woo-single-1", "93", ""), ("Bar3", "22", "23"), ("", "96", ""),
     ]
+    assert mapped.skipped == []
+
+
+def test_a_line_without_a_sku_in_an_order_with_no_shipping_method_is_taken_for_a_download():
+    order = woo_order()
+    order["shipping_lines"] = []
+    mapped = woocommerce.to_order(body(order))
+    assert [l.line_id for l in mapped.lines] == ["315", "316"]
+    assert mapped.skipped == [SkippedLine(line_id="319", sku="", title="Woo Album #4 (download)", quantity=1, reason=woocommerce.DOWNLOAD)]
 
 
 def test_external_id_is_the_order_number_else_the_id():
