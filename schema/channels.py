@@ -11,7 +11,8 @@ from schema.common import Code
 ChannelKind = Literal["api", "shopify", "woocommerce"]
 EventType = Literal[
     "order.accepted", "order.allocated", "order.backordered", "order.picked", "order.packed",
-    "order.shipped", "order.cancelled", "order.on_hold", "order.released", "stock.available_changed",
+    "order.shipped", "order.cancelled", "order.on_hold", "order.released", "order.ship_to_changed",
+    "stock.available_changed",
 ]
 
 

@@ -97,7 +97,7 @@ class Order(msgspec.Struct, kw_only=True):
     channel: str
     external_id: str
     status: OrderStatus
-    ship_to: Address
+    ship_to: Address | None  # None: a store order held until a person sets it (PUT .../ship-to)
     service_level: str
     carrier: str
     priority: int

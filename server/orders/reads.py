@@ -58,7 +58,7 @@ def _order(row: asyncpg.Record) -> Order:
     fields["lines"] = msgspec.json.decode(fields.pop("lines"), type=list[OrderLine])
     for line in fields["lines"]:
         line.state = line_state(fields["status"], line)
-    fields["ship_to"] = msgspec.json.decode(fields["ship_to"], type=Address)
+    fields["ship_to"] = msgspec.json.decode(fields["ship_to"], type=Address | None)
     fields["shipments"] = msgspec.json.decode(fields["shipments"], type=list[Shipment])
     fields["timeline"] = msgspec.json.decode(fields["timeline"], type=list[TimelineEntry])
     fields["unmapped_lines"] = msgspec.json.decode(fields["unmapped_lines"], type=list[UnmappedLine])

@@ -5,7 +5,7 @@ the store's HMAC signature, not by a bearer token)."""
 import datetime
 from typing import Annotated, Literal
 
-from litestar import Controller, Request, Response, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from schema.channels import (
@@ -13,7 +13,7 @@ from schema.channels import (
     Subscription, SubscriptionCreate,
 )
 from schema.common import Page, encode_cursor
-from schema.orders import BatchRequest, BatchResponse, Order, OrderCreate, OrderStatus, SkuAvailability
+from schema.orders import Address, BatchRequest, BatchResponse, Order, OrderCreate, OrderStatus, SkuAvailability
 from server.core import outbox
 from server.core.http import (
     Conn,
@@ -97,6 +97,19 @@ class OrderController(Controller):
     ) -> Response[Order]:
         return await once(
             request, conn, idempotency_key, reason, lambda: state.hold(conn, order_id, channel_scope(request), reason), 200
+        )
+
+    @put(
+        "/{order_id:int}/ship-to",
+        operation_id="setOrderShipTo",
+        summary="Change where the order goes, until picking starts (an order held without an address needs this first)",
+        guards=[allow(*STAFF, channels=True)],
+    )
+    async def set_ship_to(
+        self, request: Request, conn: Conn, order_id: FromPath[int], data: JSONBody[Address], idempotency_key: IdempotencyKey
+    ) -> Response[Order]:
+        return await once(
+            request, conn, idempotency_key, data, lambda: state.set_ship_to(conn, order_id, channel_scope(request), data), 200
         )
 
     @post("/{order_id:int}/release", operation_id="releaseOrder", summary="Release a held order", guards=[allow(*STAFF, channels=True)])

@@ -2,8 +2,9 @@
 release to allocation."""
 
 import asyncpg
+import msgspec
 
-from schema.orders import Order
+from schema.orders import Address, Order
 from server.core import outbox
 from server.core.problems import Conflict, NotFound
 from server.inventory import availability
@@ -24,6 +25,11 @@ async def _lock_order(conn: asyncpg.Connection, order_id: int, channel_id: int |
 
 async def _set_status(conn: asyncpg.Connection, order: asyncpg.Record, status: str, event: str, note: str) -> Order:
     await conn.execute("update orders set status = $2, updated_at = now() where id = $1", order["id"], status)
+    return await _announce(conn, order, event, note)
+
+
+async def _announce(conn: asyncpg.Connection, order: asyncpg.Record, event: str, note: str) -> Order:
+    """The event of a change to the order, with the order as it is now; the order with its timeline."""
     updated = await get_order(conn, order["id"], None)
     await outbox.emit(conn, event, f"order:{order['id']}", event_payload(updated, note), order["channel_id"], order["id"])
     return await get_order(conn, order["id"], None)
@@ -60,6 +66,8 @@ async def release(conn: asyncpg.Connection, order_id: int, channel_id: int | Non
     order = await _lock_order(conn, order_id, channel_id)
     if order["status"] != "on_hold":
         raise Conflict(f"order {order_id} is not on hold (status {order['status']})")
+    if await conn.fetchval("select ship_to = 'null'::jsonb from orders where id = $1", order_id):
+        raise Conflict(f"order {order_id} has no address to ship to; set it first: PUT /api/v1/orders/{order_id}/ship-to")
     unmapped = await conn.fetch("select source, reason from unmapped_lines where order_id = $1 order by id", order_id)
     if unmapped:
         raise Conflict(
@@ -86,6 +94,16 @@ async def release(conn: asyncpg.Connection, order_id: int, channel_id: int | Non
         conn, "order.released", f"order:{order_id}", event_payload(released, note), order["channel_id"], order_id
     )
     return await get_order(conn, order_id, None)
+
+
+async def set_ship_to(conn: asyncpg.Connection, order_id: int, channel_id: int | None, address: Address) -> Order:
+    """Customer service corrects where an order goes, until picking starts (a held order stays held)."""
+    order = await _lock_order(conn, order_id, channel_id)
+    _refuse_after_picking(order, "readdressed")
+    await conn.execute(
+        "update orders set ship_to = $2::jsonb, updated_at = now() where id = $1", order_id, msgspec.json.encode(address).decode()
+    )
+    return await _announce(conn, order, "order.ship_to_changed", "the address to ship to was changed")
 
 
 async def allocate(conn: asyncpg.Connection, order_id: int) -> Order:

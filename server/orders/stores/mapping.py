@@ -24,7 +24,8 @@ from typing import Protocol, TypeVar
 import msgspec
 
 from schema.common import FieldError
-from schema.orders import OrderCreate, OrderLineIn
+from schema.orders import Address, OrderCreate, OrderLineIn
+from server.core import nul
 
 T = TypeVar("T")
 
@@ -46,12 +47,14 @@ class SkippedLine(msgspec.Struct, kw_only=True):
 class Mapped(msgspec.Struct, kw_only=True):
     """What a store order became. `order` is None when no line needs shipping by us; otherwise it
     holds the order without its lines' SKUs, which the receiver finds for `lines` (the store lines
-    to ship, in the same order) through the channel's mappings and the catalog."""
+    to ship, in the same order) through the channel's mappings and the catalog. `review` says what
+    a person must check before the order ships (its address); the receiver holds it for that."""
 
     source_id: str  # the store's own order id, exact, as a string
     order: OrderCreate | None
     lines: list["StoreLine"] = []
     skipped: list[SkippedLine] = []
+    review: str = ""
 
 
 class MappingError(Exception):
@@ -64,6 +67,10 @@ class MappingError(Exception):
 
     def as_field_error(self) -> FieldError:
         return FieldError(self.field, self.reason)
+
+
+class Unreadable(MappingError):
+    """The body is not the store's order JSON: not JSON, a field of the wrong type, a NUL in a text."""
 
 
 class StoreMapping(Protocol):
@@ -121,12 +128,15 @@ def _split(message: str) -> tuple[str, str]:
 def decode(decoder: msgspec.json.Decoder[T], raw: bytes) -> T:
     """Decode a store payload; a body we cannot read is a MappingError naming the field."""
     try:
-        return decoder.decode(raw)
+        decoded = decoder.decode(raw)
     except msgspec.ValidationError as exc:
         path, reason = _split(str(exc))
-        raise MappingError(path or "body", reason) from None
+        raise Unreadable(path or "body", reason) from None
     except msgspec.DecodeError as exc:
-        raise MappingError("body", f"not valid JSON: {exc}") from None
+        raise Unreadable("body", f"not valid JSON: {exc}") from None
+    if (where := nul.nul_in_json(raw)) is not None:
+        raise Unreadable(where, nul.REASON)
+    return decoded
 
 
 def text(value: object) -> str:
@@ -199,41 +209,72 @@ def split_lines(
     return lines, skipped
 
 
+# What stands for the address while the rest of the order is checked, when the store's is unusable.
+_CHECKING_ADDRESS = {"name": "-", "line1": "-", "city": "-", "country": "ZZ"}
+
+
+def _address(fields: dict[str, Sourced]) -> Address:
+    """The store's address fields as ours; MappingError at the store's path when one is refused."""
+    address: dict[str, str] = {}
+    for field, (path, value) in fields.items():
+        if value:
+            address[field] = value
+        elif field in _REQUIRED_ADDRESS:
+            raise MappingError(path, MISSING)
+    try:
+        return msgspec.convert(address, Address)
+    except msgspec.ValidationError as exc:
+        path, reason = _split(str(exc))
+        raise MappingError(fields[path][0] if path in fields else "ship_to", reason) from None
+
+
+def ship_to_or_why(shipping: dict[str, Sourced] | None, billing: dict[str, Sourced] | None) -> tuple[Address | None, str]:
+    """The address to ship to, and what a person must check before the order ships ("" when
+    nothing). A store order without a shipping address (a WooCommerce store that asks for billing
+    only, a Shopify order to collect) ships to its billing address, held for review; a shipping
+    address that is incomplete or invalid is not guessed at: the order is held without one."""
+    if shipping is not None:
+        try:
+            return _address(shipping), ""
+        except MappingError as error:
+            return None, f"the shipping address cannot be used ({error}); set it with PUT /api/v1/orders/{{id}}/ship-to"
+    if billing is not None:
+        try:
+            return _address(billing), "the store sent no shipping address; the billing address is used: check it"
+        except MappingError:
+            pass
+    return None, "the store sent no shipping address (nor a usable billing address); set one with PUT /api/v1/orders/{id}/ship-to"
+
+
 def build_order(
     *,
     external_id: Sourced,
-    ship_to: dict[str, Sourced],
+    ship_to: Address | None,
     lines: list[StoreLine],
     service_level: str = "",
     notes: str = "",
 ) -> OrderCreate:
     """Validate against our contract; a value it refuses raises MappingError at the store's path.
 
-    `ship_to` maps Address fields to (store path, value); empty optional fields are left out.
-    service_level and notes are clipped to the contract's limits rather than refused.
+    `ship_to` comes from ship_to_or_why (None: held without one). Lines carry their quantity and
+    store line id; their SKUs are found by the receiver. service_level and notes are clipped to
+    the contract's limits rather than refused.
     """
-    assert set(_REQUIRED_ADDRESS) <= ship_to.keys(), "a store module must source every required field"
     sources: dict[str, str] = {"external_id": external_id[0], "lines": "line_items"}
-    address: dict[str, str] = {}
-    for field, (path, value) in ship_to.items():
-        sources[f"ship_to.{field}"] = path
-        if value:
-            address[field] = value
-        elif field in _REQUIRED_ADDRESS:
-            raise MappingError(path, MISSING)
     order_lines = []
     for i, line in enumerate(lines):
         sources[f"lines[{i}].quantity"] = f"{line.source}.quantity"
         sources[f"lines[{i}]"] = line.source
         order_lines.append({"quantity": line.quantity, "reference": line.line_id})
-    data: dict[str, object] = {"external_id": external_id[1], "ship_to": address, "lines": order_lines}
+    data: dict[str, object] = {"external_id": external_id[1], "ship_to": _CHECKING_ADDRESS, "lines": order_lines}
     if service_level:
         data["service_level"] = clip(service_level, SERVICE_LEVEL_MAX)
     if notes:
         data["notes"] = clip(notes, NOTES_MAX)
     try:
-        return msgspec.convert(data, OrderCreate)
+        order = msgspec.convert(data, OrderCreate)
     except msgspec.ValidationError as exc:
         path, reason = _split(str(exc))
         raise MappingError(sources.get(path, path or "body"), reason) from None
-
+    # None only until a person sets it: the order is held (see receive.py)
+    return msgspec.structs.replace(order, ship_to=ship_to)  # type: ignore[arg-type]

@@ -15,11 +15,11 @@ import asyncpg
 import msgspec
 
 from schema.orders import Order, OrderLineIn
-from server.core.problems import Conflict, Invalid, NotFound, Unauthorized
+from server.core.problems import Conflict, Invalid, Malformed, NotFound, Unauthorized
 from server.orders import channels, placing, reads, state
 from server.orders.stores import STORES
 from server.orders.stores import sku_mappings
-from server.orders.stores.mapping import NOTES_MAX, REFERENCE_MAX, MappingError, SkippedLine, StoreLine, clip
+from server.orders.stores.mapping import NOTES_MAX, REFERENCE_MAX, MappingError, SkippedLine, StoreLine, Unreadable, clip
 
 class StoreOrderResult(msgspec.Struct, kw_only=True, omit_defaults=True):
     outcome: str  # created, duplicate, ignored, ping
@@ -64,8 +64,10 @@ async def receive(
 async def _create(conn: asyncpg.Connection, channel: tuple[int, str], store, raw: bytes) -> tuple[int, StoreOrderResult]:
     try:
         mapped = store.to_order(raw)
+    except Unreadable as error:
+        raise Malformed(f"the body is not a {store.NAME} order: {error}", errors=[error.as_field_error()]) from None
     except MappingError as error:
-        raise Invalid(f"the {store.NAME} order cannot be read: {error}", errors=[error.as_field_error()]) from None
+        raise Invalid(f"the {store.NAME} order cannot be taken: {error}", errors=[error.as_field_error()]) from None
     if mapped.order is None:
         return 200, StoreOrderResult(outcome="ignored", skipped=mapped.skipped)
     found = await sku_mappings.resolve(conn, channel, mapped.lines)
@@ -77,21 +79,23 @@ async def _create(conn: asyncpg.Connection, channel: tuple[int, str], store, raw
     shipped = [(l, f.sku) for l, f in zip(mapped.lines, found) if f.sku is not None]
     if not shipped and not unmapped:
         return 200, StoreOrderResult(outcome="ignored", skipped=skipped)
-    note = "; ".join(f"{l.source} ({l.title or l.sku or 'no title'} x{l.quantity}) waits: {why}" for l, why in unmapped)
+    reasons = [f"{l.source} ({l.title or l.sku or 'no title'} x{l.quantity}) waits: {why}" for l, why in unmapped]
+    note = "; ".join(reasons + ([f"ship-to: {mapped.review}"] if mapped.review else []))
     data = mapped.order
     if note:
         data = msgspec.structs.replace(data, notes=clip(f"{data.notes}\n[warehouse] held: {note}".strip(), NOTES_MAX))
     try:
         order = await placing.create_order(
             conn, channel, msgspec.structs.replace(data, lines=_merged(shipped)), source_id=mapped.source_id,
-            allocate=not unmapped,
+            allocate=not note,
         )
     except Conflict as duplicate:
         existing = await reads.get_order(conn, duplicate.extensions["order_id"], channel[0])
         return 200, StoreOrderResult(outcome="duplicate", order=existing, skipped=skipped)
     if unmapped:
         await sku_mappings.record_unmapped(conn, order.id, unmapped)
-        order = await state.hold(conn, order.id, channel[0], "held: " + note)
+    if note:
+        order = await state.hold(conn, order.id, channel[0], "held: " + note.replace("{id}", str(order.id)))
     return 201, StoreOrderResult(outcome="created", order=order, skipped=skipped)
 
 

@@ -12,11 +12,12 @@ from server.orders.stores.mapping import (
     NO_SHIPPING,
     NOTHING_TO_SHIP,
     Mapped,
-    MappingError,
+    Sourced,
     build_order,
     decode,
     header,
     signed_with,
+    ship_to_or_why,
     split_lines,
     store_id,
     text,
@@ -68,6 +69,7 @@ class _Order(msgspec.Struct):
     phone: str | None = None
     note: str | None = None
     shipping_address: _Address | None = None
+    billing_address: _Address | None = None
     line_items: list[_LineItem] = []
     shipping_lines: list[_ShippingLine] = []
 
@@ -104,30 +106,38 @@ def to_order(raw: bytes) -> Mapped:
     if not lines:
         return Mapped(source_id=source_id, order=None, skipped=skipped)
 
-    a = order.shipping_address
-    if a is None:
-        raise MappingError("shipping_address", "missing: the order has no shipping address")
-    full_name = " ".join(p for p in (text(a.first_name), text(a.last_name)) if p)
-    name_path = "shipping_address.first_name" if full_name else "shipping_address.name"
-    full_name = full_name or text(a.name)
+    # An order to collect in a shop has no shipping address: it ships to the billing address, held.
+    ship_to, review = ship_to_or_why(
+        _fields("shipping_address", order.shipping_address, order), _fields("billing_address", order.billing_address, order)
+    )
     ship = order.shipping_lines[0] if order.shipping_lines else _ShippingLine()
     external_id = text(order.name) or (str(order.order_number) if order.order_number else source_id)
     created = build_order(
         external_id=("name", external_id),
-        ship_to={
-            "name": (name_path, full_name or text(a.company)),
-            "line1": ("shipping_address.address1", text(a.address1)),
-            "line2": ("shipping_address.address2", text(a.address2)),
-            "city": ("shipping_address.city", text(a.city)),
-            "postal_code": ("shipping_address.zip", text(a.zip)),
-            "country": ("shipping_address.country_code", text(a.country_code).upper()),
-            "region": ("shipping_address.province_code", text(a.province_code) or text(a.province)),
-            "company": ("shipping_address.company", text(a.company)),
-            "phone": ("shipping_address.phone", text(a.phone) or text(order.phone)),
-            "email": ("email", text(order.email) or text(order.contact_email)),
-        },
+        ship_to=ship_to,
         lines=lines,
         service_level=text(ship.title) or text(ship.code),
         notes=text(order.note),
     )
-    return Mapped(source_id=source_id, order=created, lines=lines, skipped=skipped)
+    return Mapped(source_id=source_id, order=created, lines=lines, skipped=skipped, review=review)
+
+
+def _fields(path: str, a: _Address | None, order: _Order) -> dict[str, Sourced] | None:
+    """An address of the order as our fields, each with the store path it came from."""
+    if a is None:
+        return None
+    full_name = " ".join(p for p in (text(a.first_name), text(a.last_name)) if p)
+    name_path = f"{path}.first_name" if full_name else f"{path}.name"
+    full_name = full_name or text(a.name)
+    return {
+        "name": (name_path, full_name or text(a.company)),
+        "line1": (f"{path}.address1", text(a.address1)),
+        "line2": (f"{path}.address2", text(a.address2)),
+        "city": (f"{path}.city", text(a.city)),
+        "postal_code": (f"{path}.zip", text(a.zip)),
+        "country": (f"{path}.country_code", text(a.country_code).upper()),
+        "region": (f"{path}.province_code", text(a.province_code) or text(a.province)),
+        "company": (f"{path}.company", text(a.company)),
+        "phone": (f"{path}.phone", text(a.phone) or text(order.phone)),
+        "email": ("email", text(order.email) or text(order.contact_email)),
+    }

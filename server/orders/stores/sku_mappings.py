@@ -148,6 +148,8 @@ async def apply(conn: asyncpg.Connection, channel_name: str) -> MappingApplied:
         if await conn.fetchval("select 1 from unmapped_lines where order_id = $1 limit 1", order_id):
             continue
         await conn.execute("update orders set held_for_mapping = false where id = $1", order_id)
+        if await conn.fetchval("select ship_to = 'null'::jsonb from orders where id = $1", order_id):
+            continue  # still held, for a person to set the address
         if await conn.fetchval("select 1 from order_lines where order_id = $1 limit 1", order_id):
             await state.release(conn, order_id, None, "every store line is mapped")
             released.append(order_id)

@@ -17,11 +17,12 @@ import msgspec
 from server.orders.stores.mapping import (
     NOTHING_TO_SHIP,
     Mapped,
-    MappingError,
+    Sourced,
     build_order,
     decode,
     header,
     signed_with,
+    ship_to_or_why,
     split_lines,
     store_id,
     text,
@@ -109,30 +110,37 @@ def to_order(raw: bytes) -> Mapped:
     if not lines:
         return Mapped(source_id=source_id, order=None, skipped=skipped)
 
-    a = order.shipping
-    # WooCommerce always sends `shipping`, all empty strings when the order has no address.
-    if a is None or not any(text(v) for v in msgspec.structs.astuple(a)):
-        raise MappingError("shipping", "missing: the order has no shipping address")
     billing = order.billing or _Address()
-    full_name = " ".join(p for p in (text(a.first_name), text(a.last_name)) if p)
+    # WooCommerce always sends `shipping`, all empty strings when the store asks for a billing
+    # address only: the order then ships to the billing address, held for review.
+    shipping = order.shipping if order.shipping and any(text(v) for v in msgspec.structs.astuple(order.shipping)) else None
+    ship_to, review = ship_to_or_why(_fields("shipping", shipping, billing), _fields("billing", order.billing, billing))
     ship = order.shipping_lines[0] if order.shipping_lines else _ShippingLine()
     number = text(str(order.number)) if order.number is not None else ""
     created = build_order(
         external_id=("number", number or source_id),
-        ship_to={
-            "name": ("shipping.first_name", full_name or text(a.company)),
-            "line1": ("shipping.address_1", text(a.address_1)),
-            "line2": ("shipping.address_2", text(a.address_2)),
-            "city": ("shipping.city", text(a.city)),
-            "postal_code": ("shipping.postcode", text(a.postcode)),
-            "country": ("shipping.country", text(a.country).upper()),
-            "region": ("shipping.state", text(a.state)),
-            "company": ("shipping.company", text(a.company)),
-            "phone": ("shipping.phone", text(a.phone) or text(billing.phone)),
-            "email": ("billing.email", text(billing.email)),
-        },
+        ship_to=ship_to,
         lines=lines,
         service_level=html.unescape(text(ship.method_title)) or text(ship.method_id),
         notes=text(order.customer_note),
     )
-    return Mapped(source_id=source_id, order=created, lines=lines, skipped=skipped)
+    return Mapped(source_id=source_id, order=created, lines=lines, skipped=skipped, review=review)
+
+
+def _fields(path: str, a: _Address | None, billing: _Address) -> dict[str, Sourced] | None:
+    """An address of the order as our fields, each with the store path it came from."""
+    if a is None:
+        return None
+    full_name = " ".join(p for p in (text(a.first_name), text(a.last_name)) if p)
+    return {
+        "name": (f"{path}.first_name", full_name or text(a.company)),
+        "line1": (f"{path}.address_1", text(a.address_1)),
+        "line2": (f"{path}.address_2", text(a.address_2)),
+        "city": (f"{path}.city", text(a.city)),
+        "postal_code": (f"{path}.postcode", text(a.postcode)),
+        "country": (f"{path}.country", text(a.country).upper()),
+        "region": (f"{path}.state", text(a.state)),
+        "company": (f"{path}.company", text(a.company)),
+        "phone": (f"{path}.phone", text(a.phone) or text(billing.phone)),
+        "email": ("billing.email", text(billing.email)),
+    }
