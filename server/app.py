@@ -15,7 +15,7 @@ from server.auth.routes import AuthController, UserController
 from server.auth.security import authentication, principals
 from server.core.coalescing import Coalescer
 from server.core.database import open_pool
-from server.core.errors import exception_handlers
+from server.core.errors import document_problems, exception_handlers
 from server.core.health import health
 from server.core.http import provide_conn, strict_body
 from server.core.settings import SHUTDOWN_SECONDS, Settings
@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             except TimeoutError:
                 app.state.pool.terminate()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=ROUTES,
         lifespan=[database, print_worker, webhook_worker, waveless],
         state=State({"settings": settings}),
@@ -120,3 +120,5 @@ def create_app(settings: Settings | None = None) -> Litestar:
             security=[{"bearer": []}],
         ),
     )
+    document_problems(app)
+    return app

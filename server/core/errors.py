@@ -4,7 +4,11 @@ import logging
 
 import asyncpg
 import msgspec
-from litestar import Request, Response
+from litestar import Litestar, Request, Response
+from litestar.constants import RESERVED_KWARGS
+from litestar.handlers import HTTPRouteHandler
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.routes import HTTPRoute
 from litestar.exceptions import HTTPException, ValidationException
 
 from schema.common import FieldError
@@ -75,3 +79,55 @@ exception_handlers = {
     asyncpg.PostgresError: on_database,
     Exception: on_unexpected,
 }
+
+
+_PROBLEMS = {
+    400: "Malformed: the body or a parameter is not of the shape the operation takes; `errors` names each field",
+    401: "No valid credentials: send `Authorization: Bearer <session token or channel API key>` (store webhooks: their signature)",
+    403: "The caller's role, or a channel's API key, may not do this; `detail` says who may",
+    404: "What the path names does not exist (or belongs to another channel)",
+    409: "Conflicts with the current state, or the Idempotency-Key is still being answered; `detail` says why",
+    422: "Well-formed but refused: `errors` names each field and why",
+}
+_WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def problems_answered(handler: HTTPRouteHandler, path_parameters: set[str]) -> dict[int, ResponseSpec]:
+    """The problem+json answers an operation really gives, for its OpenAPI document: 400 for any
+    input, 401 for any caller but a public read's (/health), 403 under a guard, 404 for a path that
+    names something, 409 and 422 for writes, and 422 for reads whose query can be refused."""
+    dependencies = handler.resolve_dependencies()
+    inputs = {
+        name for name in handler.parsed_fn_signature.parameters
+        if name not in dependencies and (name == "data" or name not in RESERVED_KWARGS)
+    }
+    writes = bool(handler.http_methods & _WRITES)
+    codes = set()
+    if inputs:
+        codes.add(400)
+    if writes or not handler.opt.get("exclude_from_auth"):
+        codes.add(401)
+    if handler.resolve_guards():
+        codes.add(403)
+    if path_parameters:
+        codes.add(404)
+    if writes:
+        codes |= {409, 422}
+    elif inputs - path_parameters:
+        codes.add(422)
+    return {
+        code: ResponseSpec(data_container=ProblemBody, media_type=MEDIA_TYPE, description=_PROBLEMS[code], generate_examples=False)
+        for code in sorted(codes)
+    }
+
+
+def document_problems(app: Litestar) -> None:
+    """Every operation's problem answers in the OpenAPI document, with the one Problem schema
+    (instead of Litestar's default 400 body, which the server never sends)."""
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        path_parameters = set(route.path_parameters)
+        for handler in route.route_handlers:
+            if handler.include_in_schema:
+                handler.responses = problems_answered(handler, path_parameters) | (handler.responses or {})

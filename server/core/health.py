@@ -5,6 +5,7 @@ import time
 import msgspec
 from litestar import Response, get
 from litestar.datastructures import State
+from litestar.openapi.datastructures import ResponseSpec
 
 
 class Health(msgspec.Struct):
@@ -14,7 +15,14 @@ class Health(msgspec.Struct):
     schema_version: str | None = None
 
 
-@get("/health", operation_id="health", summary="Server and database status", opt={"exclude_from_auth": True}, tags=["health"])
+@get(
+    "/health",
+    operation_id="health",
+    summary="Server and database status",
+    opt={"exclude_from_auth": True},
+    tags=["health"],
+    responses={503: ResponseSpec(Health, description="The database cannot be reached; `database` says why")},
+)
 async def health(state: State) -> Response[Health]:
     started = time.perf_counter()
     try:

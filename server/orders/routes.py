@@ -6,6 +6,7 @@ import datetime
 from typing import Annotated, Literal
 
 from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from schema.channels import (
@@ -273,6 +274,7 @@ async def poll_events(
     summary="A Shopify orders/create or WooCommerce order.created webhook, verified by its signature",
     tags=["orders"],
     opt={"exclude_from_auth": True},
+    responses={200: ResponseSpec(StoreOrderResult, description="A ping, a delivery already answered, a duplicate, or nothing to ship")},
 )
 async def receive_store_order(
     request: Request, conn: Conn, channel: FromPath[str], store: FromPath[Literal["shopify", "woocommerce"]]
