@@ -11,7 +11,7 @@ from schema.common import Code
 ChannelKind = Literal["api", "shopify", "woocommerce"]
 EventType = Literal[
     "order.accepted", "order.allocated", "order.backordered", "order.picked", "order.packed",
-    "order.shipped", "order.cancelled", "order.on_hold", "order.released", "order.ship_to_changed",
+    "order.shipped", "order.cancelled", "order.on_hold", "order.released", "order.ship_to_changed", "order.cancel_requested",
     "stock.available_changed",
 ]
 
@@ -26,6 +26,11 @@ class ChannelCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     allocate_on: Literal["arrival", "release"] = "arrival"
     # FEFO never reserves a lot with fewer days left than this.
     min_shelf_life_days: Annotated[int, Meta(ge=0, le=3650)] = 0
+    # Store orders not paid yet (Shopify financial_status pending; WooCommerce pending, on-hold,
+    # failed): held until the store says paid, or accepted as if paid.
+    unpaid_orders: Literal["hold", "accept"] = "hold"
+    # Store lines fulfilled elsewhere already (Shopify fulfillable_quantity): left out, or shipped.
+    fulfilled_elsewhere: Literal["skip", "ship"] = "skip"
 
 
 class Channel(msgspec.Struct, kw_only=True):
@@ -35,6 +40,8 @@ class Channel(msgspec.Struct, kw_only=True):
     active: bool
     allocate_on: str
     min_shelf_life_days: int
+    unpaid_orders: str
+    fulfilled_elsewhere: str
     api_key_prefix: str
     created_at: datetime.datetime
 

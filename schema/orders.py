@@ -110,6 +110,8 @@ class Order(msgspec.Struct, kw_only=True):
     shipments: list[Shipment]
     timeline: list[TimelineEntry]
     unmapped_lines: list[UnmappedLine] = []
+    # The store cancelled the order after picking started: why; a supervisor decides.
+    cancel_requested: str = ""
 
 
 class BatchResult(msgspec.Struct, kw_only=True, omit_defaults=True):

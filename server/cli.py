@@ -86,7 +86,8 @@ async def _channel(settings: Settings, args) -> None:
             case "create":
                 data = msgspec.convert(
                     {"name": args.name, "kind": args.kind, "store_secret": args.store_secret, "allocate_on": args.allocate_on,
-                     "min_shelf_life_days": args.min_shelf_life_days},
+                     "min_shelf_life_days": args.min_shelf_life_days, "unpaid_orders": args.unpaid_orders,
+                     "fulfilled_elsewhere": args.fulfilled_elsewhere},
                     ChannelCreate,
                 )
                 result = await channels.create_channel(conn, data)
@@ -185,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     channel.add_argument("--store-secret", help="the secret the store signs webhooks with (Shopify shows it)")
     channel.add_argument("--allocate-on", choices=["arrival", "release"], default="arrival")
     channel.add_argument("--min-shelf-life-days", type=int, default=0)
+    channel.add_argument("--unpaid-orders", choices=["hold", "accept"], default="hold", help="store orders not paid yet")
+    channel.add_argument("--fulfilled-elsewhere", choices=["skip", "ship"], default="skip", help="store lines fulfilled already")
 
     mapping = commands.add_parser(
         "map-sku", help="map a store's product (or one variant) to a SKU; held orders it completes are released (JSON out)"

@@ -11,7 +11,9 @@ from server.core.tokens import token_digest
 
 API_KEY_PREFIX = "wms_ck_"
 
-CHANNEL_COLUMNS = "id, name, kind, active, allocate_on, min_shelf_life_days, api_key_prefix, created_at"
+CHANNEL_COLUMNS = (
+    "id, name, kind, active, allocate_on, min_shelf_life_days, unpaid_orders, fulfilled_elsewhere, api_key_prefix, created_at"
+)
 SELECT_CHANNEL = f"select {CHANNEL_COLUMNS} from channels"
 SELECT_SUBSCRIPTION = "select id, url, event_types, active, disabled_reason, created_at from subscriptions"
 
@@ -31,8 +33,8 @@ async def create_channel(conn: asyncpg.Connection, data: ChannelCreate) -> Chann
         row = await conn.fetchrow(
             """
             insert into channels (name, kind, api_key_hash, api_key_prefix, webhook_secret, store_secret, allocate_on,
-                                  min_shelf_life_days)
-            values ($1, $2, $3, $4, $5, $6, $7, $8)
+                                  min_shelf_life_days, unpaid_orders, fulfilled_elsewhere)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
             returning """ + CHANNEL_COLUMNS,
             data.name,
             data.kind,
@@ -42,6 +44,8 @@ async def create_channel(conn: asyncpg.Connection, data: ChannelCreate) -> Chann
             data.store_secret or webhook_secret,
             data.allocate_on,
             data.min_shelf_life_days,
+            data.unpaid_orders,
+            data.fulfilled_elsewhere,
         )
     except asyncpg.UniqueViolationError:
         raise Conflict(f"a channel named {data.name} already exists") from None
@@ -93,7 +97,9 @@ async def authenticate_many(conn: asyncpg.Connection, api_keys: list[str]) -> di
 
 async def by_name(conn: asyncpg.Connection, name: str) -> asyncpg.Record:
     """The channel's row with its secrets, for verifying store webhooks."""
-    row = await conn.fetchrow("select id, name, kind, active, store_secret from channels where name = $1", name)
+    row = await conn.fetchrow(
+        "select id, name, kind, active, store_secret, unpaid_orders, fulfilled_elsewhere from channels where name = $1", name
+    )
     if row is None or not row["active"]:
         raise NotFound(f"no active channel {name!r}")
     return row

@@ -15,7 +15,7 @@ OPEN = ("received", "allocated", "backordered", "on_hold", "picking", "packed")
 
 
 SELECT_ORDER = """
-select o.id, c.name as channel, o.external_id, o.status, o.ship_to, o.service_level, o.carrier, o.priority,
+select o.id, c.name as channel, o.external_id, o.status, o.ship_to, o.service_level, o.carrier, o.priority, o.cancel_requested,
        o.ship_by, o.notes, o.allow_partial, o.created_at, o.updated_at,
        (select coalesce(jsonb_agg(jsonb_build_object(
                  'line', l.line_no, 'sku', s.code, 'lot', l.lot, 'reference', l.reference, 'ordered', l.quantity,

@@ -84,7 +84,10 @@ async def release(conn: asyncpg.Connection, order_id: int, channel_id: int | Non
         """,
         order_id,
     )
-    await conn.execute("update orders set status = $2, updated_at = now() where id = $1", order_id, status)
+    await conn.execute(
+        "update orders set status = $2, awaiting_payment = false, held_for_review = false, updated_at = now() where id = $1",
+        order_id, status,
+    )
     if status != "allocated" and await conn.fetchval(
         "select allocate_on = 'arrival' from channels where id = $1", order["channel_id"]
     ):
@@ -94,6 +97,36 @@ async def release(conn: asyncpg.Connection, order_id: int, channel_id: int | Non
         conn, "order.released", f"order:{order_id}", event_payload(released, note), order["channel_id"], order_id
     )
     return await get_order(conn, order_id, None)
+
+
+async def release_when_clear(conn: asyncpg.Connection, order_id: int, note: str) -> str | None:
+    """An order held by store intake, once nothing holds it any more (no unmapped line, an
+    address, paid, nothing for a person to review): released, or cancelled when the warehouse has
+    nothing of it to ship. Says which, or None when it stays held."""
+    row = await conn.fetchrow(
+        """
+        select o.status, o.ship_to = 'null'::jsonb or o.awaiting_payment or o.held_for_review
+                         or exists (select 1 from unmapped_lines u where u.order_id = o.id) as held,
+               exists (select 1 from order_lines l where l.order_id = o.id) as has_lines
+          from orders o where o.id = $1
+        """,
+        order_id,
+    )
+    if row["status"] != "on_hold" or row["held"]:
+        return None
+    if not row["has_lines"]:
+        await cancel(conn, order_id, None, "nothing in it for the warehouse to ship: every line is mapped as not shipped")
+        return "cancelled"
+    await release(conn, order_id, None, note)
+    return "released"
+
+
+async def request_cancel(conn: asyncpg.Connection, order_id: int, reason: str) -> Order:
+    """The store cancelled an order whose picking has started: it is not undone here; a supervisor
+    decides (put the units back, or ship), told by order.cancel_requested."""
+    order = await _lock_order(conn, order_id, None)
+    await conn.execute("update orders set cancel_requested = $2, updated_at = now() where id = $1", order_id, reason)
+    return await _announce(conn, order, "order.cancel_requested", f"{reason}; picking has started: a supervisor decides")
 
 
 async def set_ship_to(conn: asyncpg.Connection, order_id: int, channel_id: int | None, address: Address) -> Order:

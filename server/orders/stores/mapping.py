@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Protocol, TypeVar
+from typing import Literal, Protocol, TypeVar
 
 import msgspec
 
@@ -31,6 +31,10 @@ T = TypeVar("T")
 
 NO_SHIPPING = "needs no shipping (gift card / digital)"
 NOTHING_TO_SHIP = "nothing to ship (quantity is 0)"
+FULFILLED_ELSEWHERE = "fulfilled elsewhere already (the store says nothing is left to fulfil)"
+
+# A webhook that creates an order, or one that says something changed (paid, cancelled ...).
+Topic = Literal["create", "update"]
 MISSING = "missing or empty"
 
 
@@ -55,6 +59,8 @@ class Mapped(msgspec.Struct, kw_only=True):
     lines: list["StoreLine"] = []
     skipped: list[SkippedLine] = []
     review: str = ""
+    paid: bool = True  # False: the store is still waiting for the customer's payment
+    cancelled: str = ""  # why, when the store has cancelled the order
 
 
 class MappingError(Exception):
@@ -84,7 +90,9 @@ class StoreMapping(Protocol):
 
     def delivery_id(self, headers: Mapping[str, str]) -> str | None: ...
 
-    def to_order(self, raw: bytes) -> Mapped: ...
+    def topic(self, headers: Mapping[str, str]) -> Topic: ...
+
+    def to_order(self, raw: bytes, ship_fulfilled: bool = False) -> Mapped: ...
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,12 +196,14 @@ def split_lines(
     skip_reason: Callable[[object], str | None],
     title: Callable[[object], str],
     product: Callable[[object], tuple[str, str]],
+    to_ship: Callable[[object], int] = lambda item: item.quantity,
 ) -> tuple[list[StoreLine], list[SkippedLine]]:
     """The store's line items to ship, and the ones we leave out with the reason why.
 
     Each item has `id`, `sku` and `quantity`; `skip_reason(item)` says why a line is not ours to
     ship (None: it is), `title(item)` names it for a person, `product(item)` gives its product and
-    variant ids. A line to ship is never left out for lacking a SKU: the receiver holds it."""
+    variant ids, `to_ship(item)` how many are left to ship. A line to ship is never left out for
+    lacking a SKU: the receiver holds it."""
     lines, skipped = [], []
     for i, item in enumerate(items):
         sku = text(item.sku)
@@ -204,7 +214,7 @@ def split_lines(
             product_id, variant_id = product(item)
             lines.append(StoreLine(
                 source=f"line_items[{i}]", line_id=str(item.id), sku=sku, product_id=product_id, variant_id=variant_id,
-                title=title(item), quantity=item.quantity,
+                title=title(item), quantity=to_ship(item),
             ))
     return lines, skipped
 

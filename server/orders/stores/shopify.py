@@ -9,10 +9,12 @@ from collections.abc import Mapping
 import msgspec
 
 from server.orders.stores.mapping import (
+    FULFILLED_ELSEWHERE,
     NO_SHIPPING,
     NOTHING_TO_SHIP,
     Mapped,
     Sourced,
+    Topic,
     build_order,
     decode,
     header,
@@ -26,6 +28,10 @@ from server.orders.stores.mapping import (
 NAME = "shopify"
 SIGNATURE_HEADER = "X-Shopify-Hmac-Sha256"
 DELIVERY_HEADER = "X-Shopify-Webhook-Id"
+TOPIC_HEADER = "X-Shopify-Topic"
+# Not paid yet: the customer's payment is pending (an authorised payment counts as paid: it is
+# captured when the order ships).
+UNPAID = ("pending",)
 
 
 # Only the fields we read. No forbid_unknown_fields: Shopify adds fields to every API version.
@@ -51,6 +57,7 @@ class _LineItem(msgspec.Struct):
     title: str | None = None
     name: str | None = None
     requires_shipping: bool = True
+    fulfillable_quantity: int | None = None
     product_id: int | None = None
     variant_id: int | None = None
 
@@ -72,6 +79,9 @@ class _Order(msgspec.Struct):
     billing_address: _Address | None = None
     line_items: list[_LineItem] = []
     shipping_lines: list[_ShippingLine] = []
+    financial_status: str | None = None
+    cancelled_at: str | None = None
+    cancel_reason: str | None = None
 
 
 _decoder = msgspec.json.Decoder(_Order)
@@ -90,21 +100,38 @@ def delivery_id(headers: Mapping[str, str]) -> str | None:
     return text(header(headers, DELIVERY_HEADER)) or None
 
 
-def to_order(raw: bytes) -> Mapped:
+def topic(headers: Mapping[str, str]) -> Topic:
+    """orders/create creates; orders/updated, orders/paid, orders/cancelled ... say what changed."""
+    return "update" if text(header(headers, TOPIC_HEADER)) not in ("", "orders/create") else "create"
+
+
+def to_order(raw: bytes, ship_fulfilled: bool = False) -> Mapped:
     order = decode(_decoder, raw)
     source_id = str(order.id)
+
+    def left(item: _LineItem) -> int:
+        if ship_fulfilled or item.fulfillable_quantity is None:
+            return item.quantity
+        return min(item.quantity, item.fulfillable_quantity)
+
     lines, skipped = split_lines(
         order.line_items,
         lambda item: (
             NO_SHIPPING if not item.requires_shipping
             else NOTHING_TO_SHIP if item.quantity <= 0
+            else FULFILLED_ELSEWHERE if left(item) <= 0
             else None
         ),
         lambda item: text(item.name) or text(item.title),
         lambda item: (store_id(item.product_id), store_id(item.variant_id)),
+        left,
     )
+    state = {
+        "paid": text(order.financial_status) not in UNPAID,
+        "cancelled": f"cancelled in Shopify ({text(order.cancel_reason) or 'no reason given'})" if order.cancelled_at else "",
+    }
     if not lines:
-        return Mapped(source_id=source_id, order=None, skipped=skipped)
+        return Mapped(source_id=source_id, order=None, skipped=skipped, **state)
 
     # An order to collect in a shop has no shipping address: it ships to the billing address, held.
     ship_to, review = ship_to_or_why(
@@ -119,7 +146,7 @@ def to_order(raw: bytes) -> Mapped:
         service_level=text(ship.title) or text(ship.code),
         notes=text(order.note),
     )
-    return Mapped(source_id=source_id, order=created, lines=lines, skipped=skipped, review=review)
+    return Mapped(source_id=source_id, order=created, lines=lines, skipped=skipped, review=review, **state)
 
 
 def _fields(path: str, a: _Address | None, order: _Order) -> dict[str, Sourced] | None:

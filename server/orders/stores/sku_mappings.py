@@ -125,7 +125,7 @@ async def apply(conn: asyncpg.Connection, channel_name: str) -> MappingApplied:
     channel = await _channel(conn, channel_name)
     held = [
         r["id"] for r in await conn.fetch(
-            "select id from orders where channel_id = $1 and held_for_mapping order by id for update", channel[0]
+            "select id from orders where channel_id = $1 and held_for_mapping and status = 'on_hold' order by id for update", channel[0]
         )
     ]
     rows = await conn.fetch("select * from unmapped_lines where order_id = any($1::bigint[]) order by id", held)
@@ -143,20 +143,14 @@ async def apply(conn: asyncpg.Connection, channel_name: str) -> MappingApplied:
         await conn.execute("delete from unmapped_lines where id = $1", row["id"])
         if result.sku is not None:
             await _add_line(conn, row["order_id"], result.sku, line)
-    released, cancelled = [], []
+    outcomes: dict[str, list[int]] = {"released": [], "cancelled": []}
     for order_id in held:
         if await conn.fetchval("select 1 from unmapped_lines where order_id = $1 limit 1", order_id):
             continue
         await conn.execute("update orders set held_for_mapping = false where id = $1", order_id)
-        if await conn.fetchval("select ship_to = 'null'::jsonb from orders where id = $1", order_id):
-            continue  # still held, for a person to set the address
-        if await conn.fetchval("select 1 from order_lines where order_id = $1 limit 1", order_id):
-            await state.release(conn, order_id, None, "every store line is mapped")
-            released.append(order_id)
-        else:
-            await state.cancel(conn, order_id, None, "nothing in it for the warehouse to ship: every line is mapped as not shipped")
-            cancelled.append(order_id)
-    return MappingApplied(resolved_lines=resolved, released_orders=released, cancelled_orders=cancelled)
+        if outcome := await state.release_when_clear(conn, order_id, "every store line is mapped"):
+            outcomes[outcome].append(order_id)
+    return MappingApplied(resolved_lines=resolved, released_orders=outcomes["released"], cancelled_orders=outcomes["cancelled"])
 
 
 async def _add_line(conn: asyncpg.Connection, order_id: int, sku: str, line: StoreLine) -> None:

@@ -18,6 +18,7 @@ from server.orders.stores.mapping import (
     NOTHING_TO_SHIP,
     Mapped,
     Sourced,
+    Topic,
     build_order,
     decode,
     header,
@@ -31,6 +32,10 @@ from server.orders.stores.mapping import (
 NAME = "woocommerce"
 SIGNATURE_HEADER = "X-WC-Webhook-Signature"
 DELIVERY_HEADER = "X-WC-Webhook-Delivery-ID"
+TOPIC_HEADER = "X-WC-Webhook-Topic"
+# Waiting for the customer's payment (a bank transfer is on-hold until it arrives).
+UNPAID = ("pending", "on-hold", "failed", "checkout-draft")
+CANCELLED = ("cancelled", "refunded")
 _PING = re.compile(rb"^webhook_id=\d+$")
 DOWNLOAD = "no SKU, in an order with no shipping method: a download or other virtual product"
 
@@ -66,6 +71,7 @@ class _ShippingLine(msgspec.Struct):
 
 class _Order(msgspec.Struct):
     id: int
+    status: str | None = None
     number: str | int | None = None  # a string in v3; order-number plugins may send a number
     customer_note: str | None = None
     billing: _Address | None = None
@@ -90,9 +96,17 @@ def delivery_id(headers: Mapping[str, str]) -> str | None:
     return text(header(headers, DELIVERY_HEADER)) or None
 
 
-def to_order(raw: bytes) -> Mapped:
+def topic(headers: Mapping[str, str]) -> Topic:
+    """order.created creates; order.updated says what changed (paid, cancelled ...)."""
+    return "update" if text(header(headers, TOPIC_HEADER)) not in ("", "order.created") else "create"
+
+
+def to_order(raw: bytes, ship_fulfilled: bool = False) -> Mapped:
+    """`ship_fulfilled` changes nothing: a WooCommerce line does not say what was fulfilled."""
     order = decode(_decoder, raw)
     source_id = str(order.id)
+    status = text(order.status)
+    state = {"paid": status not in UNPAID, "cancelled": f"{status} in WooCommerce" if status in CANCELLED else ""}
     # A Woo line does not say whether its product is virtual or downloadable. A cart of only such
     # products has no shipping method, so there a line without a SKU is taken for a download; in
     # an order that ships, it is held for a person to map (a mapping can say "not shipped").
@@ -108,7 +122,7 @@ def to_order(raw: bytes) -> Mapped:
         lambda item: (store_id(item.product_id), store_id(item.variation_id)),
     )
     if not lines:
-        return Mapped(source_id=source_id, order=None, skipped=skipped)
+        return Mapped(source_id=source_id, order=None, skipped=skipped, **state)
 
     billing = order.billing or _Address()
     # WooCommerce always sends `shipping`, all empty strings when the store asks for a billing
@@ -124,7 +138,7 @@ def to_order(raw: bytes) -> Mapped:
         service_level=html.unescape(text(ship.method_title)) or text(ship.method_id),
         notes=text(order.customer_note),
     )
-    return Mapped(source_id=source_id, order=created, lines=lines, skipped=skipped, review=review)
+    return Mapped(source_id=source_id, order=created, lines=lines, skipped=skipped, review=review, **state)
 
 
 def _fields(path: str, a: _Address | None, billing: _Address) -> dict[str, Sourced] | None:

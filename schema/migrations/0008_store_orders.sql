@@ -29,3 +29,18 @@ create index unmapped_lines_order on unmapped_lines (order_id);
 
 -- Held because of unmapped lines (not by a person): released by itself once they are mapped.
 alter table orders add column held_for_mapping boolean not null default false;
+
+-- Held by intake for what only a person can judge (an address to check): released by a person.
+alter table orders add column held_for_review boolean not null default false;
+-- Unpaid at the store (held, per the channel's rule): released by itself when the store says paid.
+alter table orders add column awaiting_payment boolean not null default false;
+-- The store cancelled the order after picking started: why, for a supervisor to decide.
+alter table orders add column cancel_requested text not null default '';
+
+-- What a channel does with store orders not yet paid, and with lines fulfilled elsewhere.
+alter table channels add column unpaid_orders text not null default 'hold' check (unpaid_orders in ('hold', 'accept'));
+alter table channels add column fulfilled_elsewhere text not null default 'skip'
+    check (fulfilled_elsewhere in ('skip', 'ship'));
+
+-- A store's later webhooks (paid, cancelled) find the order by the store's own id.
+create index orders_source on orders (channel_id, source_id) where source_id is not null;
