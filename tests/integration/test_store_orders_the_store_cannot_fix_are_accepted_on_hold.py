@@ -93,3 +93,11 @@ async def test_a_nul_in_a_store_name_is_a_400_naming_the_store_field(client, con
     response = await shopify_post(client, conn, payload)
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "shipping_address.first_name"
+
+
+async def test_a_value_no_order_can_hold_is_a_422_naming_the_line_as_the_store_numbers_it(client, conn):
+    payload = shopify_order()
+    payload["line_items"][2]["quantity"] = 10**10
+    response = await shopify_post(client, conn, payload)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["line_items[2].quantity"]
