@@ -5,8 +5,8 @@ fully picked. The one-statement path (fast_confirmation.py) falls back here for 
 of a refusal; tests compare the two."""
 
 import asyncpg
-import biip
 
+from schema import scans
 from schema.picking import PickConfirm, PickResult, Task
 from server.core import outbox
 from server.core.problems import Conflict, Invalid, NotFound
@@ -41,23 +41,23 @@ async def held_task(conn: asyncpg.Connection, task_id: int, user: tuple[int, str
     return task
 
 
-def _is_gs1_element_string(scan: str) -> bool:
-    """A GS1-128 / DataMatrix / QR scan (symbology identifier, or AI 01/02 with more after the GTIN),
-    as opposed to a plain EAN/UPC or an internal code."""
-    return scan.startswith(("]C1", "]d2", "]Q3", "]e0")) or (scan[:2] in ("01", "02") and len(scan) > 16 and scan[2:16].isdigit())
-
-
 def read_item(scan: str) -> tuple[str, str | None]:
-    """The barcode to look up in a scanned item, and the lot a GS1 element string carries."""
-    barcode = scan.strip()
-    if not _is_gs1_element_string(barcode):
-        return barcode, None
-    message = biip.parse(barcode).gs1_message
-    gtin = message and (message.element_strings.get(ai="01") or message.element_strings.get(ai="02"))
-    if not gtin:
-        raise Invalid.field("item", "this GS1 barcode carries no GTIN; scan the item's barcode")
-    lot = message.element_strings.get(ai="10")
-    return gtin.gtin.as_gtin_14(), lot.value if lot else None
+    """The barcode to look up in a scanned item (its GTIN when it has one), and the lot a GS1
+    barcode carries; a scan that is not valid GS1 or GTIN is refused with the reason."""
+    try:
+        found = scans.parse(scan)
+    except scans.ScanError as error:
+        raise Invalid.field("item", error.reason) from None
+    if isinstance(found, scans.Sscc):
+        raise Invalid.field("item", "that is a carton label (SSCC): scan the item's own barcode")
+    if isinstance(found, scans.Item):
+        return found.gtin, found.lot
+    return found.value.strip(), None
+
+
+def read_location(scan: str) -> str:
+    """A scanned location barcode without its symbology identifier."""
+    return scans.split_symbology(scan)[1].strip()
 
 
 async def _scanned_units(conn: asyncpg.Connection, task: asyncpg.Record, scan: str, count: int) -> int:
@@ -77,7 +77,7 @@ async def _scanned_units(conn: asyncpg.Connection, task: asyncpg.Record, scan: s
 async def confirm(conn: asyncpg.Connection, task_id: int, data: PickConfirm, user: tuple[int, str]) -> PickResult:
     """Move the scanned units from the bin to the tote, against the order's reservation."""
     task = await held_task(conn, task_id, user)
-    at_task = data.location in (task["location_barcode"], task["location_code"])
+    at_task = read_location(data.location) in (task["location_barcode"], task["location_code"])
     if not at_task and task["kind"] == "replenish":
         raise Invalid.field("location", f"wrong location: go to {task['location_code']}")
     units = await _scanned_units(conn, task, data.item, data.count)
@@ -90,7 +90,7 @@ async def confirm(conn: asyncpg.Connection, task_id: int, data: PickConfirm, use
     if task["kind"] == "replenish":
         await _replenish(conn, task, units, user)
     else:
-        reservation = task["reservation_id"] if at_task else await alternatives.take_from(conn, task, data.location, units)
+        reservation = task["reservation_id"] if at_task else await alternatives.take_from(conn, task, read_location(data.location), units)
         order_picked = await _pick(conn, task, reservation, units, data.tote, user)
     return await pick_result(conn, task, "picked" if units == remaining else f"{remaining - units} more to pick here", order_picked)
 

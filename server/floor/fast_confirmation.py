@@ -239,7 +239,7 @@ def _arguments(scan: Confirmation) -> tuple | None:
         return None
     data = scan.data
     return (scan.task_id, scan.user[0], scan.scope, data.scan_id, hashlib.sha256(scan.request).digest(),
-            lock_id(scan.scope, data.scan_id), data.location, barcode_forms(barcode), lot, data.count, data.tote,
+            lock_id(scan.scope, data.scan_id), confirmation.read_location(data.location), barcode_forms(barcode), lot, data.count, data.tote,
             trips.LEASE)
 
 

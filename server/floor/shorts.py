@@ -6,7 +6,7 @@ import asyncpg
 
 from schema.picking import ExceptionOut, PickResult, ShortPick
 from server.core.problems import Invalid
-from server.floor.confirmation import finish_trip_if_done, held_task, pick_result
+from server.floor.confirmation import finish_trip_if_done, held_task, pick_result, read_location
 from server.floor.trips import hold
 from server.floor.waves import INSERT_TASKS, UNTASKED
 from server.inventory.stock import apply_movement
@@ -17,7 +17,7 @@ async def short(conn: asyncpg.Connection, task_id: int, data: ShortPick, user: t
     """The bin is short: the missing units leave on hand as an exception (lost until counted), a
     count task is made for the bin, and the line is allocated again elsewhere, onto this trip."""
     task = await held_task(conn, task_id, user)
-    if data.location not in (task["location_barcode"], task["location_code"]):
+    if read_location(data.location) not in (task["location_barcode"], task["location_code"]):
         raise Invalid.field("location", f"wrong location: report the short at {task['location_code']}")
     missing = task["quantity"] - task["picked"]
     held = await conn.fetchrow(

@@ -3,6 +3,7 @@
 import asyncpg
 import msgspec
 
+from schema import scans
 from schema.catalog import BarcodeMatch, Pack, Sku, SkuBarcodeOut, SkuCreate
 from schema.gtin import normalize_gtin
 from server.core.problems import Conflict, Invalid, NotFound
@@ -125,11 +126,15 @@ async def sku_id(conn: asyncpg.Connection, code: str, field: str) -> asyncpg.Rec
 
 
 def barcode_forms(scanned: str) -> list[str]:
-    """What a scanned barcode may be stored as: itself, and a GTIN's 14-digit form."""
+    """What a scanned barcode may be stored as: the data scanned (without a symbology identifier),
+    and the 14-digit form of the GTIN it carries, if any (a GS1 barcode's too)."""
     try:
-        return [scanned, normalize_gtin(scanned)]
-    except ValueError:
-        return [scanned]
+        found = scans.parse(scanned)
+    except scans.ScanError:
+        return [scans.split_symbology(scanned)[1]]
+    if isinstance(found, scans.Item):
+        return [scans.split_symbology(scanned)[1], found.gtin]
+    return [found.value] if isinstance(found, scans.Text) else [found.sscc]
 
 
 async def match_barcode(conn: asyncpg.Connection, scanned: str) -> BarcodeMatch:
