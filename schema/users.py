@@ -2,6 +2,8 @@
 
 from typing import Annotated, Literal
 
+import datetime
+
 import msgspec
 from msgspec import Meta
 
@@ -28,6 +30,8 @@ class User(msgspec.Struct, kw_only=True):
     role: Role
     badge: str | None
     active: bool
+    # Locked after too many wrong PINs or passwords in a row, until a supervisor unlocks.
+    locked_at: datetime.datetime | None = None
 
 
 class BadgeLogin(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
@@ -40,6 +44,15 @@ class BadgeLogin(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class PasswordLogin(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     username: Code
     password: Annotated[str, Meta(min_length=1, max_length=200)]
+
+
+class SecurityEvent(msgspec.Struct, kw_only=True):
+    id: int
+    at: datetime.datetime
+    kind: Literal["user_locked", "user_unlocked", "source_throttled"]
+    username: str | None
+    source: str | None
+    detail: str
 
 
 class Session(msgspec.Struct, kw_only=True):

@@ -11,7 +11,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import ScalarRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 
-from server.auth.routes import AuthController, UserController
+from server.auth.routes import AuthController, UserController, security_events
 from server.auth.security import authentication, principals
 from server.core.coalescing import Coalescer
 from server.core.database import open_pool
@@ -50,6 +50,7 @@ ROUTES = [
     health,
     AuthController,
     UserController,
+    security_events,
     WarehouseController,
     LocationController,
     SkuController,

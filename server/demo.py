@@ -27,7 +27,7 @@ GS1_COMPANY_PREFIX = "590123"  # a made-up company prefix; check digits are real
 
 # username, name, role, badge, pin, password
 DEMO_USERS = [
-    ("admin", "Alex Admin", "admin", "BADGE-0001", "1111", "demo-admin"),
+    ("admin", "Alex Admin", "admin", None, None, "demo-admin"),  # an admin logs in by password only
     ("sam", "Sam Supervisor", "supervisor", "BADGE-0002", "2222", "demo-supervisor"),
     ("rita", "Rita Receiver", "receiver", "BADGE-0003", "3333", None),
     ("pete", "Pete Picker", "picker", "BADGE-0004", "4444", None),
@@ -195,5 +195,6 @@ async def _opening_stock(conn: asyncpg.Connection, user_id: int) -> None:
 def credentials_table() -> str:
     lines = ["Demo users (badge + PIN on a handheld, user name + password in a browser):"]
     for username, name, role, badge, pin, password in DEMO_USERS:
-        lines.append(f"  {role:<10} {name:<15} badge {badge}  PIN {pin}  user {username}" + (f"  password {password}" if password else ""))
+        handheld = f"badge {badge}  PIN {pin}" if badge else "(no badge)"
+        lines.append(f"  {role:<10} {name:<15} {handheld:<22} user {username}" + (f"  password {password}" if password else ""))
     return "\n".join(lines)

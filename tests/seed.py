@@ -8,6 +8,7 @@ from schema.catalog import Pack, SkuBarcode, SkuCreate
 from schema.locations import LocationCreate, WarehouseCreate
 from schema.users import UserCreate
 from server.auth import users
+from server.core.tokens import token_digest
 from server.inventory import catalog, locations
 
 ROLES = ["admin", "supervisor", "receiver", "picker", "packer", "shipper"]
@@ -26,12 +27,15 @@ async def seed(conn: asyncpg.Connection) -> None:
     for role in ROLES:
         user = await users.create_user(
             conn,
-            UserCreate(username=role, name=f"Test {role}", role=role, badge=f"BADGE-{role.upper()}", pin=PIN, password=PASSWORD),
+            UserCreate(
+                username=role, name=f"Test {role}", role=role, password=PASSWORD,
+                **({} if role == "admin" else {"badge": f"BADGE-{role.upper()}", "pin": PIN}),  # admins: password only
+            ),
         )
         # A known token per role, so tests need not log in (and hash) each time.
         await conn.execute(
             "insert into sessions (token_hash, user_id, expires_at) values ($1, $2, now() + interval '10 years')",
-            users.token_digest(f"test-token-{role}"),
+            token_digest(f"test-token-{role}"),
             user.id,
         )
     await locations.create_warehouse(conn, WarehouseCreate(code=WAREHOUSE, name="Test warehouse"))

@@ -88,6 +88,7 @@ _PROBLEMS = {
     404: "What the path names does not exist (or belongs to another channel)",
     409: "Conflicts with the current state, or the Idempotency-Key is still being answered; `detail` says why",
     422: "Well-formed but refused: `errors` names each field and why",
+    429: "Too many failed attempts from this address: wait as long as Retry-After says",
 }
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -115,10 +116,12 @@ def problems_answered(handler: HTTPRouteHandler, path_parameters: set[str]) -> d
         codes |= {409, 422}
     elif inputs - path_parameters:
         codes.add(422)
-    return {
-        code: ResponseSpec(data_container=ProblemBody, media_type=MEDIA_TYPE, description=_PROBLEMS[code], generate_examples=False)
-        for code in sorted(codes)
-    }
+    return {code: problem_spec(code) for code in sorted(codes)}
+
+
+def problem_spec(code: int) -> ResponseSpec:
+    """A problem+json answer with this status, for a route's OpenAPI `responses`."""
+    return ResponseSpec(data_container=ProblemBody, media_type=MEDIA_TYPE, description=_PROBLEMS[code], generate_examples=False)
 
 
 def document_problems(app: Litestar) -> None:

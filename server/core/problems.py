@@ -44,6 +44,14 @@ class Unauthorized(Problem):
     title = "Not authenticated"
 
 
+class TooManyRequests(Problem):
+    status = 429
+    title = "Too many failed attempts"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+
+
 class Forbidden(Problem):
     status = 403
     title = "Not allowed"

@@ -18,6 +18,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     pool_min: int = 2
     pool_max: int = 20
     session_hours: int = 12
+    # Wrong PINs or passwords in a row that lock a user until a supervisor unlocks them.
+    lock_after_failures: int = 5
+    # Failed logins from one address (any user) within throttle_seconds before it waits.
+    throttle_failures: int = 20
+    throttle_seconds: int = 600
     # Webhook delivery: seconds before each retry; after the last the endpoint is disabled.
     webhook_schedule: tuple[float, ...] = (5, 30, 120, 600, 1800, 3600, 7200, 14400)
     webhook_timeout: float = 10.0

@@ -35,7 +35,13 @@ class PickingController(Controller):
     path = "/api/v1/picking"
     tags = ["picking"]
 
-    @post("/next", operation_id="nextTrip", summary="The picker's trip: held by them until done or the lease runs out", guards=[allow(*FLOOR)])
+    @post(
+        "/next",
+        operation_id="nextTrip",
+        summary="The picker's trip: held by them until done or the lease runs out (200: nothing is created)",
+        guards=[allow(*FLOOR)],
+        status_code=200,
+    )
     async def next(self, request: Request, data: JSONBody[TripRequest], conn: Conn) -> Trip:
         return await trips.next_trip(conn, data, caller(request))
 
