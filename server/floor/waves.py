@@ -11,17 +11,23 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from schema.picking import Wave, WaveRelease
-from server.core.problems import Invalid
+from server.core.problems import Conflict, Invalid
 from server.floor.walk import Layout, Stop, shortest_route
 from server.orders import allocation
 
 log = logging.getLogger("wms.picking")
 
 
+# Orders a wave may take: not yet allocated, or with reserved units no task covers yet (an order
+# an earlier wave released stays 'allocated' until its first pick, and is not taken again).
 WAITING_ORDERS = """
 select o.id, o.status, o.allow_partial from orders o
  where ($1::bigint[] is null or o.id = any($1))
    and o.status in ('received', 'backordered', 'allocated')
+   and (o.status <> 'allocated' or exists (
+        select 1 from order_lines l join reservations r on r.order_line_id = l.id
+         where l.order_id = o.id and r.quantity > r.picked
+           and not exists (select 1 from pick_tasks t where t.reservation_id = r.id and t.status <> 'cancelled')))
    and ($2::timestamptz is null or o.created_at < $2)
    and ($3::text is null or o.carrier = $3)
    and ($4::int is null or o.priority <= $4)
@@ -127,11 +133,19 @@ async def release_wave(conn: asyncpg.Connection, data: WaveRelease, user_id: int
     if data.orders:
         found = {o["id"] for o in candidates}
         not_released += [{"order_id": i, "reason": "not waiting to be picked, or being changed"} for i in data.orders if i not in found]
+    tasks = [dict(r) for r in await conn.fetch(UNTASKED, ready) if r["quantity"] > 0]
+    tasked = {t["order_id"] for t in tasks}
+    not_released += [{"order_id": i, "reason": "nothing new to pick: its reserved units are on the floor already"}
+                     for i in ready if i not in tasked]
+    if not tasks:
+        raise Conflict(
+            "nothing to release: no order waiting has reserved units that are not on the floor already",
+            extensions={"not_released": not_released},
+        )
     wave_id = await conn.fetchval(
         "insert into waves (mode, released_by, criteria) values ($1, $2, $3::jsonb) returning id",
         data.mode, user_id, '{}',
     )
-    tasks = [dict(r) for r in await conn.fetch(UNTASKED, ready) if r["quantity"] > 0]
     zones = dict(await conn.fetch(ZONES, list({t["location_id"] for t in tasks}))) if tasks else {}
     trips = _trips(data, tasks, zones)
     trip_ids = [
@@ -163,7 +177,7 @@ async def release_wave(conn: asyncpg.Connection, data: WaveRelease, user_id: int
                          t["location_id"], depots[warehouse], t["sku_id"], t["lot"], t["quantity"], zones.get(t["location_id"]), None))
     if rows:
         await conn.fetch(INSERT_TASKS, wave_id, *[list(column) for column in zip(*rows)])
-    return Wave(id=wave_id, mode=data.mode, orders=len(ready), trips=len(trips), tasks=len(rows), not_released=not_released)
+    return Wave(id=wave_id, mode=data.mode, orders=len(tasked), trips=len(trips), tasks=len(rows), not_released=not_released)
 
 
 def _trips(data: WaveRelease, tasks: list[dict], zones: dict[int, str]) -> list[list[dict]]:
@@ -199,6 +213,8 @@ async def release_continuously(pool: asyncpg.Pool, interval: float) -> None:
                 ]
                 if ready:
                     await release_wave(conn, WaveRelease(mode="discrete", orders=ready), None)
+        except Conflict:
+            pass  # what was ready is on the floor already
         except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
             log.exception("waveless release failed; retrying")
         await asyncio.sleep(interval)
