@@ -172,6 +172,10 @@ def shipping_label(d: ShippingData, dpi: int = 203) -> Label:
     return _checked(Label(width=W, height=lab.height, dpi=dpi, elements=tuple(el)))
 
 
+# The SSCC label's content fields by the AI that carries them, to name what cannot be encoded.
+_CONTENT_ELEMENTS = {"02": "content_gtin", "15": "content_best_before", "37": "content_count", "10": "content_lot"}
+
+
 def sscc_label(d: SsccData, dpi: int = 203) -> Label:
     """GS1 logistics label (4x6 in): shipper, SSCC, content of a homogeneous unit, SSCC lowest."""
     s = _s(dpi)
@@ -179,27 +183,40 @@ def sscc_label(d: SsccData, dpi: int = 203) -> Label:
     W = lab.width
     if not (len(d.sscc) == 18 and gs1.is_valid(d.sscc)):
         raise LabelError("sscc", f"SSCC must be 18 digits with a valid check digit, got {d.sscc!r}")
+    shipper = _address_lines(d.shipper)
+    # up to four lines at the usual size; a five- or six-line address in smaller type above the rule
+    lines = shipper.count("\n") + 1
     el: list[Element] = [
-        Text(name="shipper", x=s(30), y=s(25), text=_address_lines(d.shipper), height=s(28),
-             block_width=W - s(60), max_lines=4),
+        Text(name="shipper", x=s(30), y=s(25), text=shipper, height=s(28) if lines <= 4 else s(21),
+             block_width=W - s(60), max_lines=4 if lines <= 4 else 6),
         Line(name="rule_shipper", x=s(10), y=s(160), length=W - 2 * s(10), thickness=s(3)),
         Text(name="sscc_caption", x=s(30), y=s(175), text="SSCC", height=s(24)),
         Text(name="sscc_text", x=s(30), y=s(205), text=d.sscc, height=s(50)),
     ]
     y = s(275)
-    content_data = ""
+    symbols: list[list[tuple[str, str]]] = []
     if d.content:
         c = d.content
         g = gtin14(c.gtin, "content_gtin")
         rows = [("CONTENT", g), ("COUNT", str(c.count))]
-        content_data = f"(02){g}"
+        symbols.append([("02", g), ("37", str(c.count))])
+        dated = []
         if c.best_before:
             rows.append(("BEST BEFORE (dd.mm.yy)", c.best_before.strftime("%d.%m.%y")))
-            content_data += f"(15){c.best_before:%y%m%d}"
-        content_data += f"(37){c.count}"
+            dated.append(("15", f"{c.best_before:%y%m%d}"))
         if c.lot:
+            if "(" in c.lot or ")" in c.lot:  # GS1 allows them, but they delimit AIs in our "(AI)value" data
+                raise LabelError("content_lot", f"a lot with ( or ) cannot be printed in the GS1 barcode: {c.lot!r}")
             rows.append(("BATCH/LOT", c.lot))
-            content_data += f"(10){c.lot}"
+            dated.append(("10", c.lot))
+        # what a carton holds goes in two symbols when it has a date or lot: one alone would not
+        # fit the label's width at a scannable bar width
+        symbols += [dated] if dated else []
+        for ai, value in (field for symbol in symbols for field in symbol):
+            try:
+                gs1.check(ai, value)
+            except gs1.GS1Error as error:
+                raise LabelError(_CONTENT_ELEMENTS[ai], str(error)) from None
         for i, (caption, value) in enumerate(rows):
             el.append(Text(name=f"content_{i}_caption", x=s(30), y=y, text=caption, height=s(22)))
             el.append(Text(name=f"content_{i}", x=s(330), y=y - s(4), text=value, height=s(32),
@@ -211,12 +228,15 @@ def sscc_label(d: SsccData, dpi: int = 203) -> Label:
                        block_width=W - s(360)))
         y += s(40)
     el.append(Line(name="rule_content", x=s(10), y=s(500), length=W - 2 * s(10), thickness=s(3)))
-    if content_data:
-        fields = gs1.parse(content_data)
-        m, x = _code128_x("content_barcode", content_data, True, W, s(3), minimum=s(2))
-        el.append(Code128(name="content_barcode", x=x, y=s(530), data=content_data,
-                          height=s(170), module=m, gs1=True))
-        el.append(Text(name="content_barcode_text", x=s(20), y=s(710), height=s(26),
+    # one symbol 170 dots high, or two of 125, between the content rule and the SSCC
+    height, step = (s(170), 0) if len(symbols) == 1 else (s(125), s(170))
+    for i, fields in enumerate(symbols):
+        name = "content_barcode" + (f"_{i + 1}" if i else "")
+        data = gs1.bracketed(fields)
+        top = s(525) + i * step
+        m, x = _code128_x(name, data, True, W, s(3), minimum=s(2))
+        el.append(Code128(name=name, x=x, y=top, data=data, height=height, module=m, gs1=True))
+        el.append(Text(name=f"{name}_text", x=s(20), y=top + height + s(8), height=s(26),
                        text=gs1.human_readable(fields), block_width=W - s(40), align="C"))
     sscc_data = f"(00){d.sscc}"
     m, x = _code128_x("sscc_barcode", sscc_data, True, W, s(4), minimum=s(3))

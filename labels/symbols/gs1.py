@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from biip import ParseError
+from biip.gs1_application_identifiers import GS1ApplicationIdentifier
+
 FNC1 = "\x1d"  # stands for FNC1 inside element strings (the GS separator a scanner sends)
 
 # Data length of the AIs whose length is predefined by the first two digits (GS1 General
@@ -13,24 +16,45 @@ _PREDEFINED = {
     "15": 6, "16": 6, "17": 6, "18": 6, "19": 6, "20": 2, "31": 6, "32": 6, "33": 6, "34": 6,
     "35": 6, "36": 6, "41": 13,
 }
-# Content rules for the AIs our labels use: (regex for the value, what it is).
-_RULES = {
-    "00": (r"\d{18}", "18 digits (SSCC)"),
-    "01": (r"\d{14}", "14 digits (GTIN)"),
-    "02": (r"\d{14}", "14 digits (GTIN)"),
-    "10": (r"[!-~]{1,20}", "1 to 20 characters (lot)"),
-    "11": (r"\d{6}", "a YYMMDD date"),
-    "13": (r"\d{6}", "a YYMMDD date"),
-    "15": (r"\d{6}", "a YYMMDD date"),
-    "17": (r"\d{6}", "a YYMMDD date"),
-    "21": (r"[!-~]{1,20}", "1 to 20 characters (serial)"),
-    "30": (r"\d{1,8}", "1 to 8 digits (count)"),
-    "37": (r"\d{1,8}", "1 to 8 digits (count)"),
-    "400": (r"[!-~]{1,30}", "1 to 30 characters (order number)"),
-}
 _CHECKED = {"00", "01", "02"}
-# GS1 AI encodable character set 82 (ISO 646 subset), used for all alphanumeric AIs.
-_CSET82 = re.compile(r"[!\"%&'()*+,\-./0-9:;<=>?A-Z_a-z]*")
+
+
+class GS1Error(ValueError):
+    """A GS1 element that cannot be encoded; `ai` says which (None: the whole string)."""
+
+    def __init__(self, reason: str, ai: str | None = None) -> None:
+        super().__init__(reason)
+        self.ai = ai
+
+
+def check(ai: str, value: str) -> None:
+    """Raise GS1Error unless `value` is valid data for `ai` by the GS1 General Specifications'
+    AI table (through biip): a known AI, its length and character set, real dates."""
+    try:
+        known = GS1ApplicationIdentifier.extract(ai)
+    except ParseError:
+        known = None
+    if known is None or known.ai != ai:
+        raise GS1Error(f"({ai}) is not a GS1 Application Identifier", ai)
+    if not value:
+        raise GS1Error(f"AI ({ai}) has no value", ai)
+    if not re.fullmatch(known.pattern, ai + value):
+        raise GS1Error(f"AI ({ai}) cannot hold {value!r}: {known.description[0].lower()}{known.description[1:]}, "
+                       f"{_what(known.pattern, ai)}", ai)
+    if ai in _CHECKED and not is_valid(value):
+        raise GS1Error(f"AI ({ai}) {value} has a wrong check digit (expected {check_digit(value[:-1])})", ai)
+
+
+def _what(pattern: str, ai: str) -> str:
+    """What the AI's pattern allows, in words: "1 to 20 characters of GS1's set", "6 digits"."""
+    body = pattern.removeprefix("^" + ai).removesuffix("$").strip("()")
+    if match := re.fullmatch(r"\\d\{(\d+)\}", body):
+        return f"{match[1]} digits"
+    if match := re.fullmatch(r"\\d\{(\d+),(\d+)\}", body):
+        return f"{match[1]} to {match[2]} digits"
+    if match := re.fullmatch(r"\[.*\]\{(\d+),(\d+)\}", body):
+        return f"{match[1]} to {match[2]} characters of GS1's set (letters, digits and !\"%&'()*+,-./:;<=>?_; no spaces)"
+    return "in the form GS1 specifies for it (a date: YYMMDD with a real month and day)"
 
 
 def check_digit(digits: str) -> str:
@@ -59,27 +83,15 @@ def sscc(extension: int, company_prefix: str, serial: int) -> str:
 def parse(text: str) -> list[tuple[str, str]]:
     """"(00)123...(10)ABC" -> [("00", "123..."), ("10", "ABC")], validating each field.
 
-    Raises ValueError with a reason naming the AI.
+    Raises GS1Error (a ValueError) with a reason naming the AI.
     """
     if not text.startswith("("):
-        raise ValueError('GS1 data must be written as "(AI)value(AI)value"')
+        raise GS1Error('GS1 data must be written as "(AI)value(AI)value"')
     fields = re.findall(r"\((\d{2,4})\)([^()]*)", text)
     if "".join(f"({a}){v}" for a, v in fields) != text:
-        raise ValueError('GS1 data must be written as "(AI)value(AI)value" with no "(" or ")" in values')
+        raise GS1Error('GS1 data must be written as "(AI)value(AI)value" with no "(" or ")" in values')
     for ai, value in fields:
-        if not value:
-            raise ValueError(f"AI ({ai}) has no value")
-        if not _CSET82.fullmatch(value):
-            raise ValueError(f"AI ({ai}) value {value!r} has characters GS1 cannot encode")
-        rule = _RULES.get(ai)
-        if rule and not re.fullmatch(rule[0], value):
-            raise ValueError(f"AI ({ai}) must be {rule[1]}, got {value!r}")
-        need = _PREDEFINED.get(ai[:2])
-        if need is not None and len(value) != need:
-            raise ValueError(f"AI ({ai}) must have {need} characters, got {len(value)}")
-        if ai in _CHECKED and not is_valid(value):
-            raise ValueError(f"AI ({ai}) {value} has a wrong check digit "
-                             f"(expected {check_digit(value[:-1])})")
+        check(ai, value)
     return fields
 
 

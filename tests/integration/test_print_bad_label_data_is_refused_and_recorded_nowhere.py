@@ -4,12 +4,17 @@ from tests.conftest import bearer
 from tests.printers import SHIPPING, add_printer, emulator, print_label  # noqa: F401
 
 ITEM = {"kind": "item", "sku": "APPLE", "description": "Apple juice 1 L", "gtin": "4006381333931"}
+SSCC = {"kind": "sscc", "sscc": "340123450012345670", "shipper": {"name": "Acme", "lines": ["Gate 2"], "city": "Hamburg"},
+        "content": {"gtin": "4006381333931", "count": 24}}
 
 BAD = [
     (ITEM | {"gtin": "40063813339AB"}, "gtin"),  # letters in an EAN
     (ITEM | {"gtin": "4006381333932"}, "gtin"),  # wrong check digit
     (SHIPPING | {"carrier": "Deutsche Post DHL Group International Express"}, "carrier"),  # too long
     (SHIPPING | {"tracking_number": "1Z999AA1\u00e9"}, "tracking_barcode"),  # not Code 128
+    (SSCC | {"content": SSCC["content"] | {"lot": "LOT 7"}}, "content_lot"),  # a space: not GS1's set
+    (SSCC | {"content": SSCC["content"] | {"lot": "L" * 21}}, "content_lot"),  # over 20 characters
+    (SSCC | {"content": SSCC["content"] | {"count": 123_456_789}}, "content_count"),  # over 8 digits
 ]
 
 
