@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import fonts
 from .errors import LabelError
-from .layout import (Box, Code128, DataMatrix, Ean13, Element, Itf14, Label, Line, QrCode,
+from .layout import (Box, Code128, DataMatrix, Ean13, Ean8, Element, Itf14, Label, Line, QrCode,
                      Text, UpcA)
 from .symbols import code128, ean, gs1, matrix
 
@@ -34,7 +34,7 @@ class Placed:
 
 
 # Quiet zones in modules (left, right / all sides for 2D) that must stay on the label.
-_QUIET = {Code128: (10, 10), Ean13: (11, 7), UpcA: (9, 9), Itf14: (10, 10)}
+_QUIET = {Code128: (10, 10), Ean13: (11, 7), Ean8: (7, 7), UpcA: (9, 9), Itf14: (10, 10)}
 _QUIET_2D = {QrCode: 4, DataMatrix: 1}
 
 
@@ -80,8 +80,8 @@ def _place(el: Element) -> Placed:
             pat = code128.pattern(vals)
             return Placed(el, el.x, el.y, len(pat) * el.module, el.height, pattern=pat,
                           zpl_data=code128.zpl_data(vals))
-        case Ean13() | UpcA() | Itf14():
-            length, what = {Ean13: (13, "EAN-13"), UpcA: (12, "UPC-A"), Itf14: (14, "ITF-14")}[type(el)]
+        case Ean13() | Ean8() | UpcA() | Itf14():
+            length, what = {Ean13: (13, "EAN-13"), Ean8: (8, "EAN-8"), UpcA: (12, "UPC-A"), Itf14: (14, "ITF-14")}[type(el)]
             try:
                 digits = ean.complete(el.data, length, what)
             except ValueError as e:
@@ -89,6 +89,9 @@ def _place(el: Element) -> Placed:
             if isinstance(el, Itf14):
                 pat = ean.itf_pattern(digits)
                 zdata = digits
+            elif isinstance(el, Ean8):
+                pat = ean.ean8_pattern(digits)
+                zdata = digits[:-1]
             else:
                 pat = ean.ean13_pattern(digits if length == 13 else "0" + digits)
                 zdata = digits[:-1]  # the printer computes the check digit itself

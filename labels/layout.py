@@ -57,6 +57,14 @@ class Ean13(_Element, tag="ean13"):
     module: Module = 2
 
 
+class Ean8(_Element, tag="ean8"):
+    """EAN-8 from 7 digits (or 8 with a correct check digit): a GTIN-8, never padded to a UPC-A."""
+
+    data: str
+    height: Size
+    module: Module = 2
+
+
 class UpcA(_Element, tag="upca"):
     """UPC-A from 11 digits (or 12 with a correct check digit)."""
 
@@ -103,8 +111,8 @@ class Line(_Element, tag="line"):
     vertical: bool = False
 
 
-Element = Text | Code128 | Ean13 | UpcA | Itf14 | QrCode | DataMatrix | Box | Line
-BARCODES_1D = (Code128, Ean13, UpcA, Itf14)
+Element = Text | Code128 | Ean13 | Ean8 | UpcA | Itf14 | QrCode | DataMatrix | Box | Line
+BARCODES_1D = (Code128, Ean13, Ean8, UpcA, Itf14)
 
 
 class Label(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):

@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 from . import fonts
 from .geometry import Placed, plan
-from .layout import Box, Code128, DataMatrix, Ean13, Itf14, Label, Line, QrCode, Text, UpcA
+from .layout import Box, Code128, DataMatrix, Ean13, Ean8, Itf14, Label, Line, QrCode, Text, UpcA
 
 _ROTATE = {"R": Image.Transpose.ROTATE_270, "I": Image.Transpose.ROTATE_180,
            "B": Image.Transpose.ROTATE_90}
@@ -37,7 +37,7 @@ def _draw(img: Image.Image, draw: ImageDraw.ImageDraw, p: Placed) -> None:
     match el:
         case Text():
             _draw_text(img, draw, p)
-        case Code128() | Ean13() | UpcA() | Itf14():
+        case Code128() | Ean13() | Ean8() | UpcA() | Itf14():
             row = Image.frombytes("L", (len(p.pattern), 1),
                                   bytes(0 if b == "1" else 255 for b in p.pattern))
             bars = row.resize((p.width, p.height), Image.Resampling.NEAREST)

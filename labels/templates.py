@@ -15,7 +15,7 @@ from msgspec import Meta
 
 from .errors import LabelError
 from .geometry import plan
-from .layout import Box, Code128, DataMatrix, Ean13, Element, Itf14, Label, Line, QrCode, Text, UpcA
+from .layout import Box, Code128, DataMatrix, Ean13, Ean8, Element, Itf14, Label, Line, QrCode, Text, UpcA
 from .symbols import code128, gs1
 
 Positive = Annotated[int, Meta(gt=0)]
@@ -285,7 +285,7 @@ def lpn_label(d: LpnData, dpi: int = 203) -> Label:
 
 
 def item_label(d: ItemData, dpi: int = 203) -> Label:
-    """3x2 in item label: SKU, description, GTIN (UPC-A / EAN-13 / ITF-14), lot and expiry.
+    """3x2 in item label: SKU, description, GTIN (EAN-8 / UPC-A / EAN-13 / ITF-14), lot and expiry.
 
     A tracked item (lot or expiry) also gets a GS1 DataMatrix with (01), (17), (10).
     """
@@ -299,7 +299,10 @@ def item_label(d: ItemData, dpi: int = 203) -> Label:
              block_width=W - s(40), max_lines=2, line_spacing=s(2)),
     ]
     bx, by, bh = s(30), s(145), s(140)
-    if g.startswith("00"):
+    if g.startswith("000000"):  # a GTIN-8 in its 14-digit form: an EAN-8, not a zero-padded UPC-A
+        el.append(Ean8(name="gtin_barcode", x=bx, y=by, data=g[6:], height=bh, module=s(2)))
+        hri = g[6:]
+    elif g.startswith("00"):
         el.append(UpcA(name="gtin_barcode", x=bx, y=by, data=g[2:], height=bh, module=s(2)))
         hri = g[2:]
     elif g.startswith("0"):

@@ -9,7 +9,7 @@ their own text elements instead).
 from __future__ import annotations
 
 from .geometry import Placed, plan
-from .layout import Box, Code128, DataMatrix, Ean13, Itf14, Label, Line, QrCode, Text, UpcA
+from .layout import Box, Code128, DataMatrix, Ean13, Ean8, Itf14, Label, Line, QrCode, Text, UpcA
 from .symbols.ean import ITF_RATIO
 
 _HEX_ESCAPED = {"^": "_5E", "~": "_7E", "_": "_5F"}
@@ -43,6 +43,8 @@ def _field(p: Placed) -> str:
             return f"{fo}^BY{el.module}^BCN,{el.height},N,N,N,N^FD{p.zpl_data}^FS"
         case Ean13():
             return f"{fo}^BY{el.module}^BEN,{el.height},N,N^FD{p.zpl_data}^FS"
+        case Ean8():
+            return f"{fo}^BY{el.module}^B8N,{el.height},N,N^FD{p.zpl_data}^FS"
         case UpcA():
             return f"{fo}^BY{el.module}^BUN,{el.height},N,N,Y^FD{p.zpl_data}^FS"
         case Itf14():

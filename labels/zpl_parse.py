@@ -1,6 +1,6 @@
 """ZPL -> Label for the subset `to_zpl` writes, so the emulator can draw what it received.
 
-Understood: ^XA ^XZ ^CI ^PW ^LL ^LH ^FO ^A0 ^FB ^FH ^FD ^FS ^BY ^BC(mode N) ^BE ^BU ^B2 ^BQ
+Understood: ^XA ^XZ ^CI ^PW ^LL ^LH ^FO ^A0 ^FB ^FH ^FD ^FS ^BY ^BC(mode N) ^BE ^B8 ^BU ^B2 ^BQ
 ^BX ^GB. Other commands are ignored; a field that cannot be understood raises ZplParseError.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .layout import (Box, Code128, DataMatrix, Ean13, Element, Itf14, Label, Line, QrCode,
+from .layout import (Box, Code128, DataMatrix, Ean13, Ean8, Element, Itf14, Label, Line, QrCode,
                      Text, UpcA)
 from .symbols import gs1
 
@@ -122,7 +122,7 @@ def parse_zpl(zpl: str, dpi: int = 203) -> Label:
             case "GB":
                 w, h, t = _params(p, 3)[:3]
                 f["gb"] = (_int(w, 1), _int(h, 1), _int(t, 1))
-            case "BC" | "BE" | "BU" | "B2" | "BQ" | "BX":
+            case "BC" | "BE" | "B8" | "BU" | "B2" | "BQ" | "BX":
                 f["barcode"] = (cmd, _params(p, 8))
             case "FS":
                 el = _element(f, len(elements) + 1, by_module, by_height)
@@ -159,6 +159,8 @@ def _element(f: dict, n: int, by_module: int, by_height: int) -> Element | None:
                                gs1=is_gs1)
             case "BE":
                 return Ean13(name=name, x=x, y=y, data=fd, height=height, module=by_module)
+            case "B8":
+                return Ean8(name=name, x=x, y=y, data=fd, height=height, module=by_module)
             case "BU":
                 return UpcA(name=name, x=x, y=y, data=fd, height=height, module=by_module)
             case "B2":

@@ -1,4 +1,4 @@
-"""EAN-13 / UPC-A and ITF-14 module patterns ('1' bar, '0' space)."""
+"""EAN-13 / UPC-A, EAN-8 and ITF-14 module patterns ('1' bar, '0' space)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,11 @@ def ean13_pattern(digits13: str) -> str:
     out.extend(_R[int(d)] for d in right)
     out.append("101")
     return "".join(out)
+
+
+def ean8_pattern(digits8: str) -> str:
+    """EAN-8: guard, four digits in L codes, centre guard, four in R codes, guard (67 modules)."""
+    return "101" + "".join(_L[int(d)] for d in digits8[:4]) + "01010" + "".join(_R[int(d)] for d in digits8[4:]) + "101"
 
 
 def itf_pattern(digits: str) -> str:

@@ -29,6 +29,7 @@ SAMPLES = {
         gtin="4006381333931", lot="L2405A", expiry=dt.date(2026, 12, 31))),
     "item_upca": t.item_label(t.ItemData(sku="SKU-0815", description="Blue widget",
                                          gtin="036000291452")),
+    "item_ean8": t.item_label(t.ItemData(sku="SKU-0008", description="Chewing gum", gtin="96385074")),
     "item_itf14": t.item_label(t.ItemData(sku="CASE-4711", description="Case of 12 bags",
                                           gtin="14006381333938", lot="L2405A")),
     "shipping_300dpi": t.shipping_label(t.ShippingData(

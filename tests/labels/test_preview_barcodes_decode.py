@@ -25,6 +25,7 @@ EXPECTED = {
     "item_ean13": {("EAN13", "]E04006381333931"),
                    ("DataMatrix", "]d2010400638133393117261231" + "10L2405A")},
     "item_upca": {("EAN13", "]E00036000291452")},  # UPC-A is EAN-13 with a leading 0
+    "item_ean8": {("EAN8", "]E496385074")},  # a GTIN-8 is an EAN-8, not a padded UPC-A
     "item_itf14": {("ITF", "]I114006381333938"), ("DataMatrix", "]d2011400638133393810L2405A")},
 }
 
