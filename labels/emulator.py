@@ -1,11 +1,14 @@
 """A Zebra stand-in for development and tests: `wms printer-emulator --port 9100 [--dpi 203]`.
 
-Accepts ZPL over TCP, answers ~HS (reporting the faults it was told to have), and saves each
+Accepts ZPL over TCP, answers ~HS (reporting the faults it was told to have) and ~HQES, and saves each
 label format as NNNN.zpl plus NNNN.png drawn by our own preview (through labels.zpl_parse);
 a format it cannot draw gets NNNN.error.txt instead of the PNG.
 
     emu = PrinterEmulator(port=0, out_dir=tmp)      # port 0: any free port
     await emu.start(); ...; emu.faults = {"paper_out"}; ...; await emu.stop()
+
+Like a Zebra by its ZPL manual, it does not answer ~HS while it has a fault that silences a real
+printer (paper or ribbon out, head open, over temperature), and answers ~HQES with the error bits.
 
 `EmulatorThread` runs one in a background thread for synchronous code (tests, benchmarks).
 """
@@ -19,7 +22,9 @@ import time
 from pathlib import Path
 
 from .preview import to_png
-from .status import FAULT_WORDS, HS_REQUEST, PrinterStatus, host_status_reply
+from .status import (
+    FAULT_WORDS, HQES_REQUEST, HS_REQUEST, SILENT_FAULTS, PrinterStatus, extended_status_reply, host_status_reply,
+)
 from .zpl_parse import parse_zpl
 
 _START, _END = b"^XA", b"^XZ"
@@ -97,11 +102,17 @@ class PrinterEmulator:
     async def _consume(self, buf: bytes, writer: asyncio.StreamWriter) -> bytes:
         """Handle every complete ~HS and ^XA..^XZ in buf; return the unfinished rest."""
         while True:
-            hs, start = buf.find(HS_REQUEST), buf.find(_START)
+            hqes, hs, start = buf.find(HQES_REQUEST), buf.find(HS_REQUEST), buf.find(_START)
+            if hqes >= 0 and (start < 0 or hqes < start) and (hs < 0 or hqes < hs):
+                writer.write(extended_status_reply(self.status()))
+                await writer.drain()
+                buf = buf[hqes + len(HQES_REQUEST):]
+                continue
             if hs >= 0 and (start < 0 or hs < start):
                 self.status_requests += 1
-                writer.write(host_status_reply(self.status()))
-                await writer.drain()
+                if not self.faults & SILENT_FAULTS:  # a real printer says nothing under these
+                    writer.write(host_status_reply(self.status()))
+                    await writer.drain()
                 buf = buf[hs + len(HS_REQUEST):]
                 continue
             if start >= 0:

@@ -21,7 +21,8 @@ class TransportError(OSError):
 
 
 class PrinterFault(RuntimeError):
-    """The printer reported a fault (paper out, head open, ...) so the job was not sent."""
+    """The printer reported a fault (paper out, head open, ...), or is silent as under one, so
+    the job was not sent."""
 
     def __init__(self, faults: list[str], printer: str = "printer") -> None:
         self.faults = list(faults)

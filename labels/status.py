@@ -7,13 +7,21 @@ The reply is three strings, each framed by STX (0x02) ... ETX (0x03) and followe
 2. mmm,n,o,p,q,r,s,t,uuuuuuuu,v,www  -- o head open (head up), p ribbon out,
    uuuuuuuu labels remaining in the batch
 3. xxxx,y                            -- password, static RAM installed
+
+Zebra's ZPL manual: under some faults (media out, ribbon out, head open, head over temperature)
+a printer does not answer ~HS at all. ~HQES (host query, error status) still answers, with the
+errors as a bit field; a printer that accepts the connection but answers neither is most likely
+in one of those faults (or hung), which is not the same as a printer that cannot be reached.
 """
 
 from __future__ import annotations
 
+import re
+
 import msgspec
 
 HS_REQUEST = b"~HS"
+HQES_REQUEST = b"~HQES"
 STX, ETX = b"\x02", b"\x03"
 
 # flag name -> the words a person reads in an error
@@ -27,6 +35,15 @@ FAULT_WORDS = {
     "under_temperature": "under temperature",
     "over_temperature": "over temperature",
 }
+
+
+# Faults under which a Zebra answers ~HQES but not ~HS.
+SILENT_FAULTS = {"paper_out", "ribbon_out", "head_open", "over_temperature"}
+# ~HQES error bits (the last eight hex digits of the ERRORS line) and the flag each sets.
+_HQES_ERRORS = {0x1: "paper_out", 0x2: "ribbon_out", 0x4: "head_open", 0x10: "over_temperature", 0x20: "over_temperature"}
+_HQES_LINE = re.compile(rb"ERRORS:\s+(\d)\s+([0-9A-Fa-f]{8})\s+([0-9A-Fa-f]{8})")
+# What a printer that accepts the connection but answers no status most likely has.
+SILENT = "not answering its status: most likely paper or ribbon out, the head open or too hot"
 
 
 class StatusError(ValueError):
@@ -90,6 +107,28 @@ def parse_host_status(raw: bytes) -> PrinterStatus:
         under_temperature=flag(one[10]), over_temperature=flag(one[11]),
         head_open=flag(two[2]), ribbon_out=flag(two[3]), labels_remaining=num(two[8]),
     )
+
+
+def extended_status_complete(buf: bytes) -> bool:
+    return ETX in buf
+
+
+def parse_extended_status(raw: bytes) -> PrinterStatus:
+    """Parse a ~HQES reply's ERRORS line (raises StatusError if there is none)."""
+    match = _HQES_LINE.search(raw)
+    if match is None:
+        raise StatusError(f"~HQES reply has no ERRORS line: {raw!r}")
+    bits = int(match[3], 16) if match[1] == b"1" else 0
+    flags = {flag: True for bit, flag in _HQES_ERRORS.items() if bits & bit}
+    return PrinterStatus(**flags)
+
+
+def extended_status_reply(status: PrinterStatus) -> bytes:
+    """The ~HQES reply a Zebra sends for `status` (used by the emulator and tests)."""
+    bits = sum(bit for bit, flag in _HQES_ERRORS.items() if getattr(status, flag) and bit != 0x20)
+    errors = f"{1 if bits else 0} 00000000 {bits:08X}"
+    return STX + (f"\r\n  PRINTER STATUS\r\n   ERRORS:         {errors}\r\n"
+                  f"   WARNINGS:       0 00000000 00000000\r\n").encode("ascii") + ETX
 
 
 def host_status_reply(status: PrinterStatus) -> bytes:

@@ -14,19 +14,26 @@ import socket
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from typing import Protocol
 
 from .errors import PrinterFault, TransportError
-from .status import HS_REQUEST, PrinterStatus, StatusError, parse_host_status, reply_complete
+from .status import (
+    HQES_REQUEST, HS_REQUEST, SILENT, PrinterStatus, StatusError, extended_status_complete, parse_extended_status,
+    parse_host_status, reply_complete,
+)
 
 
 class Transport(Protocol):
     name: str
     can_query: bool
+    # A live connection means a powered printer (TCP: its network card accepted us); a serial
+    # port opens whether or not a printer is on the other end.
+    connection_proves_power: bool
 
     def write(self, data: bytes) -> None: ...
 
-    def query(self, data: bytes, timeout: float = 2.0) -> bytes: ...
+    def query(self, data: bytes, timeout: float = 2.0, complete: Callable[[bytes], bool] = ...) -> bytes: ...
 
     def close(self) -> None: ...
 
@@ -46,6 +53,7 @@ class Tcp9100(_Closing):
     """A network Zebra's raw port. The connection is opened on first use and kept."""
 
     can_query = True
+    connection_proves_power = True
 
     def __init__(self, host: str, port: int = 9100, timeout: float = 5.0) -> None:
         self.host, self.port, self.timeout = host, port, timeout
@@ -72,12 +80,12 @@ class Tcp9100(_Closing):
                 if attempt == 2:
                     raise TransportError(f"{self.name}: send failed: {e}") from e
 
-    def query(self, data: bytes, timeout: float = 2.0) -> bytes:
+    def query(self, data: bytes, timeout: float = 2.0, complete: Callable[[bytes], bool] = reply_complete) -> bytes:
         self.write(data)
         sock = self._connect()
         buf = b""
         deadline = time.monotonic() + timeout
-        while not reply_complete(buf):
+        while not complete(buf):
             left = deadline - time.monotonic()
             if left <= 0:
                 break
@@ -117,6 +125,7 @@ class SerialPort(_Closing):
 
         self.name = f"serial:{url}"
         self.can_query = answers
+        self.connection_proves_power = False
         try:
             self._port = serial.serial_for_url(url, baudrate=baudrate, timeout=timeout,
                                                write_timeout=timeout)
@@ -130,12 +139,12 @@ class SerialPort(_Closing):
         except Exception as e:  # serial.SerialException, SerialTimeoutException
             raise TransportError(f"{self.name}: send failed: {e}") from e
 
-    def query(self, data: bytes, timeout: float = 2.0) -> bytes:
+    def query(self, data: bytes, timeout: float = 2.0, complete: Callable[[bytes], bool] = reply_complete) -> bytes:
         self._port.reset_input_buffer()
         self.write(data)
         buf = b""
         deadline = time.monotonic() + timeout
-        while not reply_complete(buf) and time.monotonic() < deadline:
+        while not complete(buf) and time.monotonic() < deadline:
             self._port.timeout = max(0.01, min(0.2, deadline - time.monotonic()))
             buf += self._port.read(self._port.in_waiting or 1)
         return buf
@@ -155,6 +164,7 @@ class Cups(_Closing):
     """
 
     can_query = False
+    connection_proves_power = False
 
     def __init__(self, queue: str, server: str | None = None) -> None:
         import zebra
@@ -204,12 +214,22 @@ class Cups(_Closing):
 
 
 def read_status(transport: Transport, timeout: float = 2.0) -> PrinterStatus:
-    """Ask the printer ~HS and parse the answer (TransportError if it does not answer)."""
+    """Ask the printer ~HS and parse the answer. A printer that takes the question but stays
+    silent is asked ~HQES, which a Zebra answers under the faults that silence ~HS; silent to
+    both, it raises PrinterFault with the likely causes. TransportError: it cannot be reached,
+    or answers what is not a status."""
     raw = transport.query(HS_REQUEST, timeout)
     try:
-        return parse_host_status(raw)
+        if raw:
+            return parse_host_status(raw)
+        raw = transport.query(HQES_REQUEST, timeout, extended_status_complete)
+        if raw:
+            return parse_extended_status(raw)
     except StatusError as e:
-        raise TransportError(f"{transport.name}: no valid ~HS answer: {e}") from e
+        raise TransportError(f"{transport.name}: no valid status answer: {e}") from e
+    if transport.connection_proves_power:
+        raise PrinterFault([SILENT], transport.name)
+    raise TransportError(f"{transport.name}: no answer to ~HS or ~HQES: off, unplugged, or {SILENT}")
 
 
 def send(transport: Transport, zpl: str | bytes, check_status: bool = True,

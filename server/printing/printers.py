@@ -5,7 +5,7 @@ import asyncio
 
 import asyncpg
 
-from labels import TransportError
+from labels import PrinterFault, TransportError
 from labels.transports import Cups, SerialPort, Tcp9100, read_status
 from schema.printing import Printer, PrinterCreate, PrinterStatus
 from server.core.problems import Conflict, Invalid, NotFound
@@ -93,6 +93,8 @@ def _probe(name: str, transport: str, address: str) -> PrinterStatus:
     try:
         with open_transport(transport, address, timeout) as t:
             status = read_status(t, timeout)
+    except PrinterFault as silent:  # it took the connection but answered no status
+        return PrinterStatus(printer=name, state="fault", faults=silent.faults, detail=", ".join(silent.faults))
     except (TransportError, OSError) as e:
         return PrinterStatus(printer=name, state="unreachable", detail=str(e))
     if status.faults:

@@ -11,9 +11,9 @@ import zxingcpp
 from PIL import Image
 from samples import SAMPLES, SSCC
 
-from labels import PrinterFault, to_zpl
+from labels import PrinterFault, TransportError, to_zpl
 from labels.emulator import EmulatorThread, PrinterEmulator
-from labels.status import parse_host_status
+from labels.status import parse_extended_status, parse_host_status
 from labels.transports import Tcp9100, read_status, send
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +70,7 @@ def test_several_labels_on_one_connection_are_kept_apart():
 
 
 async def test_the_emulator_answers_host_status_over_asyncio_streams():
-    emu = PrinterEmulator(port=0, faults={"paper_out", "head_open"})
+    emu = PrinterEmulator(port=0, faults={"paused", "buffer_full"})
     await emu.start()
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", emu.port)
@@ -82,7 +82,48 @@ async def test_the_emulator_answers_host_status_over_asyncio_streams():
         writer.close()
     finally:
         await emu.stop()
-    assert parse_host_status(raw).faults == ["paper out", "head open"]
+    assert parse_host_status(raw).faults == ["paused", "buffer full"]
+
+
+async def test_like_a_zebra_the_emulator_is_silent_to_hs_under_paper_out_and_answers_hqes():
+    emu = PrinterEmulator(port=0, faults={"paper_out", "head_open"})
+    await emu.start()
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", emu.port)
+        writer.write(b"~HS")
+        await writer.drain()
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(reader.read(1024), 0.5)
+        writer.write(b"~HQES")
+        await writer.drain()
+        raw = b""
+        while b"\x03" not in raw:
+            raw += await asyncio.wait_for(reader.read(1024), 5)
+        writer.close()
+    finally:
+        await emu.stop()
+    assert parse_extended_status(raw).faults == ["paper out", "head open"]
+
+
+def test_a_printer_silent_under_a_fault_is_told_apart_from_one_that_cannot_be_reached():
+    with EmulatorThread(faults={"ribbon_out"}) as emu:
+        with Tcp9100("127.0.0.1", emu.port) as printer:
+            assert read_status(printer, timeout=0.3).faults == ["ribbon out"]  # through ~HQES
+    with EmulatorThread() as emu:
+        port = emu.port
+    with Tcp9100("127.0.0.1", port, timeout=0.5) as printer, pytest.raises(TransportError, match="cannot connect"):
+        read_status(printer, timeout=0.3)
+
+
+def test_a_printer_that_takes_the_connection_and_answers_nothing_is_a_likely_fault():
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        with Tcp9100("127.0.0.1", silent.getsockname()[1]) as printer, pytest.raises(PrinterFault) as fault:
+            read_status(printer, timeout=0.3)
+    assert "paper or ribbon out" in fault.value.faults[0]
 
 
 def test_printer_emulator_command_reports_a_fault_it_was_started_with(tmp_path):
