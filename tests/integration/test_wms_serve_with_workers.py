@@ -37,7 +37,11 @@ def test_wms_serve_with_two_workers_shares_one_embedded_database_and_stops_it_on
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as response:
                 assert response.status == 200
         # One PostgreSQL server (postmaster) for the data directory, not one per worker.
-        postmasters = [p for p in postgres_processes(data_dir) if " -D " in " ".join(p.cmdline())]
+        # (a backend forked a moment ago still shows the postmaster's command line: its parent
+        # is the postmaster, so it is not counted)
+        found = postgres_processes(data_dir)
+        pids = {p.pid for p in found}
+        postmasters = [p for p in found if " -D " in " ".join(p.cmdline()) and p.ppid() not in pids]
         assert len(postmasters) == 1, postmasters
     finally:
         server.send_signal(signal.SIGINT)
