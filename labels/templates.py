@@ -8,6 +8,7 @@ narrowest does not.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated
 
 import msgspec
@@ -176,11 +177,30 @@ def shipping_label(d: ShippingData, dpi: int = 203) -> Label:
 _CONTENT_ELEMENTS = {"02": "content_gtin", "15": "content_best_before", "37": "content_count", "10": "content_lot"}
 
 
+def _dots(mm: float, dpi: int) -> int:
+    """The fewest printer dots that are at least `mm` long."""
+    return math.ceil(mm * dpi / 25.4)
+
+
+# GS1 General Specifications, symbol specification table for logistic units: GS1-128 with an
+# X-dimension of at least 0.495 mm and bars at least 31.75 mm high.
+LOGISTIC_X_MM, LOGISTIC_HEIGHT_MM = 0.495, 31.75
+# EAN/UPC for retail point of sale: at least 0.264 mm a module (80 % magnification).
+RETAIL_X_MM = 0.264
+
+
 def sscc_label(d: SsccData, dpi: int = 203) -> Label:
-    """GS1 logistics label (4x6 in): shipper, SSCC, content of a homogeneous unit, SSCC lowest."""
+    """GS1 logistics label (4x6 in): shipper; SSCC and content as text, the content also in a
+    GS1 DataMatrix; then the GS1-128 symbols at GS1's minimum size for logistics, SSCC lowest.
+
+    At 0.495 mm a module, a 4-inch label holds one content symbol: (02)+(37) when the count is
+    short enough to fit, else (02) alone. The best-before date, the lot (and a long count) are in
+    the text and the DataMatrix: a GS1-128 symbol holding them would not fit the width.
+    """
     s = _s(dpi)
     lab = Label.inches(4, 6, dpi)
     W = lab.width
+    module, height = _dots(LOGISTIC_X_MM, dpi), _dots(LOGISTIC_HEIGHT_MM, dpi)
     if not (len(d.sscc) == 18 and gs1.is_valid(d.sscc)):
         raise LabelError("sscc", f"SSCC must be 18 digits with a valid check digit, got {d.sscc!r}")
     shipper = _address_lines(d.shipper)
@@ -190,60 +210,56 @@ def sscc_label(d: SsccData, dpi: int = 203) -> Label:
         Text(name="shipper", x=s(30), y=s(25), text=shipper, height=s(28) if lines <= 4 else s(21),
              block_width=W - s(60), max_lines=4 if lines <= 4 else 6),
         Line(name="rule_shipper", x=s(10), y=s(160), length=W - 2 * s(10), thickness=s(3)),
-        Text(name="sscc_caption", x=s(30), y=s(175), text="SSCC", height=s(24)),
-        Text(name="sscc_text", x=s(30), y=s(205), text=d.sscc, height=s(50)),
+        Text(name="sscc_caption", x=s(30), y=s(170), text="SSCC", height=s(22)),
+        Text(name="sscc_text", x=s(30), y=s(194), text=d.sscc, height=s(44)),
     ]
-    y = s(275)
-    symbols: list[list[tuple[str, str]]] = []
+    y = s(250)
+    content: list[tuple[str, str]] = []
     if d.content:
         c = d.content
         g = gtin14(c.gtin, "content_gtin")
         rows = [("CONTENT", g), ("COUNT", str(c.count))]
-        symbols.append([("02", g), ("37", str(c.count))])
-        dated = []
+        content = [("02", g), ("37", str(c.count))]
         if c.best_before:
             rows.append(("BEST BEFORE (dd.mm.yy)", c.best_before.strftime("%d.%m.%y")))
-            dated.append(("15", f"{c.best_before:%y%m%d}"))
+            content.append(("15", f"{c.best_before:%y%m%d}"))
         if c.lot:
             if "(" in c.lot or ")" in c.lot:  # GS1 allows them, but they delimit AIs in our "(AI)value" data
-                raise LabelError("content_lot", f"a lot with ( or ) cannot be printed in the GS1 barcode: {c.lot!r}")
+                raise LabelError("content_lot", f"a lot with ( or ) cannot be printed in a GS1 barcode: {c.lot!r}")
             rows.append(("BATCH/LOT", c.lot))
-            dated.append(("10", c.lot))
-        # what a carton holds goes in two symbols when it has a date or lot: one alone would not
-        # fit the label's width at a scannable bar width
-        symbols += [dated] if dated else []
-        for ai, value in (field for symbol in symbols for field in symbol):
+            content.append(("10", c.lot))
+        for ai, value in content:
             try:
                 gs1.check(ai, value)
             except gs1.GS1Error as error:
                 raise LabelError(_CONTENT_ELEMENTS[ai], str(error)) from None
         for i, (caption, value) in enumerate(rows):
-            el.append(Text(name=f"content_{i}_caption", x=s(30), y=y, text=caption, height=s(22)))
-            el.append(Text(name=f"content_{i}", x=s(330), y=y - s(4), text=value, height=s(32),
-                           block_width=W - s(360)))
-            y += s(40)
+            el.append(Text(name=f"content_{i}_caption", x=s(30), y=y + s(4), text=caption, height=s(20)))
+            el.append(Text(name=f"content_{i}", x=s(270), y=y, text=value, height=s(28), block_width=s(330)))
+            y += s(32)
+        el.append(DataMatrix(name="content_datamatrix", x=s(640), y=s(250), data=gs1.bracketed(content),
+                             module=s(5), gs1=True))
     if d.order_ref:
-        el.append(Text(name="order_caption", x=s(30), y=y, text="ORDER", height=s(22)))
-        el.append(Text(name="order_ref", x=s(330), y=y - s(4), text=d.order_ref, height=s(32),
-                       block_width=W - s(360)))
-        y += s(40)
-    el.append(Line(name="rule_content", x=s(10), y=s(500), length=W - 2 * s(10), thickness=s(3)))
-    # one symbol 170 dots high, or two of 125, between the content rule and the SSCC
-    height, step = (s(170), 0) if len(symbols) == 1 else (s(125), s(170))
-    for i, fields in enumerate(symbols):
-        name = "content_barcode" + (f"_{i + 1}" if i else "")
-        data = gs1.bracketed(fields)
-        top = s(525) + i * step
-        m, x = _code128_x(name, data, True, W, s(3), minimum=s(2))
-        el.append(Code128(name=name, x=x, y=top, data=data, height=height, module=m, gs1=True))
-        el.append(Text(name=f"{name}_text", x=s(20), y=top + height + s(8), height=s(26),
-                       text=gs1.human_readable(fields), block_width=W - s(40), align="C"))
+        el.append(Text(name="order_caption", x=s(30), y=y + s(4), text="ORDER", height=s(20)))
+        el.append(Text(name="order_ref", x=s(270), y=y, text=d.order_ref, height=s(28), block_width=s(330)))
+    el.append(Line(name="rule_content", x=s(10), y=s(420), length=W - 2 * s(10), thickness=s(3)))
+    if content:
+        symbol = content[:2]
+        try:
+            _, x = _code128_x("content_barcode", gs1.bracketed(symbol), True, W, module, minimum=module)
+        except LabelError:  # a long count: the GTIN alone, the count in the text and the DataMatrix
+            symbol = content[:1]
+            _, x = _code128_x("content_barcode", gs1.bracketed(symbol), True, W, module, minimum=module)
+        el.append(Code128(name="content_barcode", x=x, y=s(432), data=gs1.bracketed(symbol), height=height,
+                          module=module, gs1=True))
+        el.append(Text(name="content_barcode_text", x=s(20), y=s(432) + height + s(6), height=s(26),
+                       text=gs1.human_readable(symbol), block_width=W - s(40), align="C"))
     sscc_data = f"(00){d.sscc}"
-    m, x = _code128_x("sscc_barcode", sscc_data, True, W, s(4), minimum=s(3))
-    el.append(Code128(name="sscc_barcode", x=x, y=s(890), data=sscc_data, height=s(220),
-                      module=m, gs1=True))
-    el.append(Text(name="sscc_barcode_text", x=s(20), y=s(1125), text=f"(00) {d.sscc}",
-                   height=s(36), block_width=W - s(40), align="C"))
+    _, x = _code128_x("sscc_barcode", sscc_data, True, W, module, minimum=module)
+    top = lab.height - s(56) - height
+    el.append(Code128(name="sscc_barcode", x=x, y=top, data=sscc_data, height=height, module=module, gs1=True))
+    el.append(Text(name="sscc_barcode_text", x=s(20), y=top + height + s(6), text=f"(00) {d.sscc}",
+                   height=s(34), block_width=W - s(40), align="C"))
     return _checked(Label(width=W, height=lab.height, dpi=dpi, elements=tuple(el)))
 
 
@@ -298,15 +314,16 @@ def item_label(d: ItemData, dpi: int = 203) -> Label:
         Text(name="description", x=s(20), y=s(72), text=d.description, height=s(28),
              block_width=W - s(40), max_lines=2, line_spacing=s(2)),
     ]
-    bx, by, bh = s(30), s(145), s(140)
+    ean = _dots(RETAIL_X_MM, dpi)
+    bx, by, bh = 11 * ean + s(6), s(145), s(140)  # room for an EAN-13's left quiet zone (11 modules)
     if g.startswith("000000"):  # a GTIN-8 in its 14-digit form: an EAN-8, not a zero-padded UPC-A
-        el.append(Ean8(name="gtin_barcode", x=bx, y=by, data=g[6:], height=bh, module=s(2)))
+        el.append(Ean8(name="gtin_barcode", x=bx, y=by, data=g[6:], height=bh, module=ean))
         hri = g[6:]
     elif g.startswith("00"):
-        el.append(UpcA(name="gtin_barcode", x=bx, y=by, data=g[2:], height=bh, module=s(2)))
+        el.append(UpcA(name="gtin_barcode", x=bx, y=by, data=g[2:], height=bh, module=ean))
         hri = g[2:]
     elif g.startswith("0"):
-        el.append(Ean13(name="gtin_barcode", x=bx, y=by, data=g[1:], height=bh, module=s(2)))
+        el.append(Ean13(name="gtin_barcode", x=bx, y=by, data=g[1:], height=bh, module=ean))
         hri = g[1:]
     else:
         el.append(Itf14(name="gtin_barcode", x=bx, y=by, data=g, height=bh, module=s(2)))

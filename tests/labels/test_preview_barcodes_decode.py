@@ -18,7 +18,7 @@ EXPECTED = {
                  ("QRCode", "]Q1https://track.example.com/1Z999AA10123456784")},
     "shipping_300dpi": {("Code128", "]C01Z999AA10123456784"), ("Code128", "]C0SO-2024-000124")},
     "sscc": {("Code128", f"]C100{SSCC}"),
-             ("Code128", "]C102040123450000163724"), ("Code128", "]C11526123110L2405A")},
+             ("Code128", "]C102040123450000163724"), ("DataMatrix", f"]d202040123450000163724{GS}1526123110L2405A")},
     "sscc_mixed": {("Code128", f"]C100{SSCC}")},
     "location": {("Code128", "]C0A-01-02-03")},
     "lpn": {("Code128", "]C0LPN000012345")},
