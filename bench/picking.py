@@ -1,7 +1,13 @@
 """Pick confirmations per second and their latency with 100 handhelds at once, and the time to
-release a wave of 10,000 order lines (allocation + tasks), on the demo warehouse.
+release a wave of 10,000 order lines (allocation + tasks), on the demo warehouse whose floor
+already holds a day's work: --day-lines order lines released earlier, most of them picked.
 
-    .venv/bin/python -m bench.picking [--handhelds 100] [--lines 10000]
+    .venv/bin/python -m bench.picking [--handhelds 100] [--lines 10000] [--day-lines 100000]
+
+With wrk installed (`make bench` installs it), the handhelds also pick through HTTP against a
+`wms serve --workers 2` on the same database, as the floor does: each a wrk thread and connection
+logged in as its own picker, claiming trips and confirming scans (bench/picking_wrk.lua); a
+Python client on these 2 cores would measure itself. That run takes turns with the others.
 
 Handhelds run in this process against the service layer (what the API handler calls: the
 Coalescer that groups confirmations, the scan-id idempotency), sharing a pool of 20 connections
@@ -16,20 +22,29 @@ them see the same machine.
 
 import argparse
 import asyncio
+import contextlib
 import functools
 import hashlib
+import os
 import random
+import re
+import shutil
 import statistics
+import subprocess
+import tempfile
 import time
+from pathlib import Path
 
 import asyncpg
 import msgspec
 
 from bench._database import scratch_database
+from bench._server import running_server
 from schema.channels import ChannelCreate
 from schema.picking import PickConfirm, TripRequest, WaveRelease
 from server.core.coalescing import Coalescer
 from server.core.idempotency import Stored, lock_id
+from server.core.tokens import token_digest
 from server.demo import load_demo
 from server.floor import fast_confirmation, trips, waves
 from server.floor.fast_confirmation import Confirmation
@@ -215,6 +230,45 @@ def same_statement(pool, holder: dict):
     return pick
 
 
+async def picked_history(conn, wave_id: int, trips: int) -> None:
+    """The first `trips` of the wave picked and their orders packed, as on a floor in mid-shift
+    (statuses only: what the wave's queries see)."""
+    done = [r["id"] for r in await conn.fetch("select id from trips where wave_id = $1 order by id limit $2", wave_id, trips)]
+    await conn.execute("update pick_tasks set status = 'done', picked = quantity where trip = any($1::bigint[])", done)
+    await conn.execute("update trips set status = 'done' where id = any($1::bigint[])", done)
+    await conn.execute(
+        "update orders set status = 'packed' where id in (select order_id from pick_tasks where trip = any($1::bigint[]))", done
+    )
+
+
+async def sessions(conn, users: list[tuple[int, str]]) -> list[str]:
+    """A session token for each picker, as their badge login would open."""
+    tokens = [f"bench-session-{username}" for _, username in users]
+    await conn.executemany(
+        "insert into sessions (token_hash, user_id, expires_at) values ($1, $2, now() + interval '1 day')",
+        [(token_digest(token), user_id) for token, (user_id, _) in zip(tokens, users)],
+    )
+    return tokens
+
+
+def through_http(base: str, tokens: list[str], gtins: dict[str, str], seconds: float) -> tuple[int, float, float, float]:
+    """Confirmed picks, seconds, median and p99 ms (of every request) of the handhelds in wrk."""
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as data:
+        data.write("return {tokens = {" + ",".join(f'"{t}"' for t in tokens) + "}, gtins = {"
+                   + ",".join(f'["{sku}"] = "{gtin}"' for sku, gtin in gtins.items()) + "}}\n")
+        data.flush()
+        n = len(tokens)
+        result = subprocess.run(
+            ["wrk", f"-t{n}", f"-c{n}", f"-d{seconds:.0f}s", "--timeout", "10s", "-s",
+             str(Path(__file__).with_name("picking_wrk.lua")), base],
+            capture_output=True, text=True, env=os.environ | {"WMS_BENCH_DATA": data.name}, check=True,
+        )
+    found = re.search(r"WMS confirmed=(\d+) refused=(\d+) claims=(\d+) idle=(\d+) p50=(\d+) p99=(\d+)", result.stdout)
+    if found is None or int(found[2]) or "Socket errors" in result.stdout or not int(found[1]):
+        raise SystemExit("handhelds through HTTP were refused or not answered:\n" + result.stdout)
+    return int(found[1]), seconds, int(found[5]) / 1000, int(found[6]) / 1000
+
+
 async def checkpoint(conn) -> None:
     """Write out what the set-up dirtied now, so that its write-back does not compete with the
     runs' commits for the disk (it needs a superuser: on another server the runs share it)."""
@@ -234,7 +288,9 @@ async def main() -> None:
     parser.add_argument("--handhelds", type=int, default=100)
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--extra-lines", type=int, default=60_000, help="released (untimed) for the confirmation runs")
+    parser.add_argument("--day-lines", type=int, default=100_000,
+                        help="order lines released before the timed wave: a day's floor, also the confirmation runs' work")
+    parser.add_argument("--day-picked", type=float, default=0.7, help="the part of the day's trips already picked")
     parser.add_argument("--think", type=float, default=1.0, help="seconds a picker walks between scans, for the latency run")
     parser.add_argument("--paced-seconds", type=float, default=30, help="long enough for a p99 of some 2,500 scans")
     args = parser.parse_args()
@@ -251,17 +307,23 @@ async def main() -> None:
             )
             shop = await channels.create_channel(conn, ChannelCreate(name="bench"))
             await conn.execute("update channels set allocate_on = 'release'")
-            await make_orders(conn, (shop.channel.id, "bench"), args.lines, 5, "wave")
             supervisor = await conn.fetchval("select id from users where role = 'supervisor' limit 1")
+            # the day so far: its orders released, most of their trips picked (history the wave's
+            # queries must not wade through)
+            await make_orders(conn, (shop.channel.id, "bench"), args.day_lines, 5, "day")
+            async with conn.transaction():
+                day = await waves.release_wave(conn, WaveRelease(mode="discrete", max_orders=1_000_000), supervisor)
+            await picked_history(conn, day.id, int(day.trips * args.day_picked))
+            await make_orders(conn, (shop.channel.id, "bench"), args.lines, 5, "wave")
+            await conn.execute("analyze")
+            floor_tasks = await conn.fetchval("select count(*) from pick_tasks")
             started = time.perf_counter()
             async with conn.transaction():
                 wave = await waves.release_wave(conn, WaveRelease(mode="discrete", max_orders=10_000), supervisor)
             release_seconds = time.perf_counter() - started
-            # more work, so the three confirmation runs below do not run out of tasks
-            await make_orders(conn, (shop.channel.id, "bench"), args.extra_lines, 5, "more")
-            async with conn.transaction():
-                await waves.release_wave(conn, WaveRelease(mode="discrete", max_orders=100_000), supervisor)
             users = await pickers(conn, args.handhelds)
+            http_users = await pickers(conn, args.handhelds, "http-picker")
+            tokens = await sessions(conn, http_users)
             # statistics as autovacuum keeps them on a working floor; without them the planner
             # takes the trips just made for a handful and claims a trip by sorting them all
             await conn.execute("analyze")
@@ -272,27 +334,35 @@ async def main() -> None:
             await conn.execute("analyze")
             await checkpoint(conn)
 
+        gtins = {r["code"]: r["barcode"] for r in await pool.fetch(
+            "select s.code, b.barcode from skus s join sku_barcodes b on b.sku_id = s.id and b.pack = 'each' and b.kind = 'gtin'"
+        )}
         paced, paced_time = await confirmations(pool, users, args.paced_seconds, args.think)
         left = await pool.fetch(OPEN_TASKS)
         trips = sorted({t["trip"] for t in left})
-        # whole trips each, so that no run sees another's: a quarter for the service (it claims
-        # the first ones), a quarter for its own statement, half for the bare writes (the fastest)
-        ceilings = set(trips[len(trips) // 4 :])
+        # whole trips each, so that no run sees another's: two fifths for the service and the
+        # handhelds over HTTP (they claim the first ones), a fifth for the service's own
+        # statement, two fifths for the bare writes (the fastest)
+        ceilings = set(trips[len(trips) * 2 // 5 :])
         holder, held = await held_for_ceilings(pool, [t for t in left if t["trip"] in ceilings], ceiling_users)
         for_same, for_bare = iter(held[: len(held) // 3]), iter(held[len(held) // 3 :])
         before = fast_confirmation.PATHS.copy()
         failed_before = fast_confirmation.FAILED_GROUPS.total()
         GROUPS.clear()
-        # A B C C B A, half the time each: the three runs share the machine's drift in its other load
+        # A B C D D C B A, half the time each: the runs share the machine's drift in its other load
         half = args.seconds / 2
-        runs = {"service": [], "same": [], "bare": []}
-        for name in ("service", "same", "bare", "bare", "same", "service"):
-            if name == "service":
-                runs[name].append(await confirmations(pool, users, half))
-            elif name == "same":
-                runs[name].append(await flat_out(args.handhelds, half, for_same, same_statement(pool, holder)))
-            else:
-                runs[name].append(await flat_out(args.handhelds, half, for_bare, bare_writes(pool, ceiling_users[0][0])))
+        http = shutil.which("wrk") is not None
+        runs = {"service": [], "http": [], "same": [], "bare": []}
+        with running_server(url, workers=2) if http else contextlib.nullcontext() as base:
+            for name in ("service", "http", "same", "bare", "bare", "same", "http", "service"):
+                if name == "service":
+                    runs[name].append(await confirmations(pool, users, half))
+                elif name == "http" and http:
+                    runs[name].append(await asyncio.to_thread(through_http, base, tokens, gtins, half))
+                elif name == "same":
+                    runs[name].append(await flat_out(args.handhelds, half, for_same, same_statement(pool, holder)))
+                elif name == "bare":
+                    runs[name].append(await flat_out(args.handhelds, half, for_bare, bare_writes(pool, ceiling_users[0][0])))
         paths = fast_confirmation.PATHS - before
         groups = list(GROUPS)
         failed = fast_confirmation.FAILED_GROUPS.total() - failed_before
@@ -300,17 +370,26 @@ async def main() -> None:
 
     service, same, raw = ([x for latencies, _ in runs[name] for x in latencies] for name in ("service", "same", "bare"))
     service_time, same_time, raw_time = (sum(seconds for _, seconds in runs[name]) for name in ("service", "same", "bare"))
-    print(f"wave release: {wave.tasks} tasks for {args.lines} order lines ({wave.orders} orders, {wave.trips} trips) in {release_seconds:.2f} s")
+    print(f"wave release: {wave.tasks} tasks for {args.lines} order lines ({wave.orders} orders, {wave.trips} trips) in {release_seconds:.2f} s,"
+          f" on a floor of {floor_tasks} tasks ({args.day_picked:.0%} of the day's trips picked)")
     s_rate, s_median, s_p99 = summary(service, service_time)
     r_rate, r_median, r_p99 = summary(raw, raw_time)
     print(f"{'path':<44}{'picks/s':>9}{'median ms':>11}{'p99 ms':>9}")
     p_rate, p_median, p_p99 = summary(paced, paced_time)
     print(f"{'paced: a scan per ~' + str(args.think) + ' s per handheld':<44}{p_rate:>9.0f}{p_median:>11.1f}{p_p99:>9.1f}")
     print(f"{'flat out, through the service (' + str(args.handhelds) + ')':<44}{s_rate:>9.0f}{s_median:>11.1f}{s_p99:>9.1f}")
+    if runs["http"]:
+        confirmed = sum(n for n, _, _, _ in runs["http"])
+        h_time = sum(seconds for _, seconds, _, _ in runs["http"])
+        h_rate = confirmed / h_time
+        print(f"{'flat out, handhelds through HTTP (wrk, ' + str(args.handhelds) + ')':<44}{h_rate:>9.0f}"
+              f"{max(m for _, _, m, _ in runs['http']):>11.1f}{max(p for _, _, _, p in runs['http']):>9.1f}  (every request)")
     m_rate, m_median, m_p99 = summary(same, same_time)
     print(f"{'flat out, its confirmation SQL via asyncpg':<44}{m_rate:>9.0f}{m_median:>11.1f}{m_p99:>9.1f}")
     print(f"{'flat out, bare writes in one statement':<44}{r_rate:>9.0f}{r_median:>11.1f}{r_p99:>9.1f}")
     print(f"ratio service / its own SQL in one round trip: {s_rate / m_rate:.2f}")
+    if runs["http"]:
+        print(f"ratio through HTTP / in process through the service: {h_rate / s_rate:.2f}; through HTTP / its own SQL: {h_rate / m_rate:.2f}")
     print(f"ratio service / bare writes in one statement: {s_rate / r_rate:.2f}")
     print(f"flat-out confirmations went in {len(groups)} groups, {statistics.mean(groups):.1f} on average, {max(groups)} at most; {failed} failed as a whole and were confirmed one by one")
     print("flat-out confirmations answered by: " + ", ".join(f"{path} {n} ({n / len(service):.1%})" for path, n in sorted(paths.items())))
