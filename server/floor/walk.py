@@ -341,6 +341,21 @@ def _step(
     return (_degree_class(da2), _degree_class(db2), len(frontier))
 
 
+@functools.cache
+def _moves(
+    state: _State, crossing: bool, shapes: tuple[tuple[int, int, bool], ...], need_a: bool, need_b: bool
+) -> tuple[tuple[_State, int, int, int], ...]:
+    """The (new state, f, g, config index) a state may move to into a column whose configurations
+    have these (da, db, joined) shapes: the DP's inner loops, once per kind of column."""
+    cross = [(f, g) for f in range(3) for g in range(3)] if crossing else [(0, 0)]
+    return tuple(
+        (new, f, g, k)
+        for f, g in cross
+        for k, (da, db, joined) in enumerate(shapes)
+        if (new := _step(state, f, g, da, db, joined, need_a, need_b)) is not None
+    )
+
+
 class _Config(msgspec.Struct, frozen=True):
     """One way to walk an aisle: how many times each segment of its chain a .. stops .. b is used."""
 
@@ -404,6 +419,14 @@ def _columns(
         else:
             column.ys.append(y)
     ordered = [columns[x] for x in sorted(columns)]
+    # An empty aisle left of every point (or right of every point) is never worth walking to but
+    # to cross between the cross aisles; the outermost column with a point serves for that if it
+    # is an aisle, else the nearest empty aisle beyond it does, and one further out never.
+    wanted = [j for j, column in enumerate(ordered) if column.ys or column.need_a or column.need_b]
+    first, last = wanted[0], wanted[-1]
+    first -= first > 0 and not ordered[first].is_aisle
+    last += last < len(ordered) - 1 and not ordered[last].is_aisle
+    ordered = ordered[first : last + 1]
     index = {column.x: j for j, column in enumerate(ordered)}
     for column in ordered:
         column.ys = [block.y_front, *sorted(set(column.ys)), block.y_back]
@@ -428,15 +451,13 @@ def _solve(columns: list[_Column]) -> tuple[float, list[tuple[int, int, _Config]
         need_a = columns[j - 1].need_a if j else False
         need_b = columns[j - 1].need_b if j else False
         layer: dict[_State, tuple[float, _State, int, int, _Config]] = {}
+        shapes = tuple((config.da, config.db, config.joined) for config in configs[j])
         for state, cost in prev.items():
-            for f, g in cross:
-                for config in configs[j]:
-                    new = _step(state, f, g, config.da, config.db, config.joined, need_a, need_b)
-                    if new is None:
-                        continue
-                    total = cost + (f + g) * dx + config.length
-                    if new not in layer or total < layer[new][0] - 1e-12:
-                        layer[new] = (total, state, f, g, config)
+            for new, f, g, k in _moves(state, bool(j), shapes, need_a, need_b):
+                config = configs[j][k]
+                total = cost + (f + g) * dx + config.length
+                if new not in layer or total < layer[new][0] - 1e-12:
+                    layer[new] = (total, state, f, g, config)
         layers.append(layer)
         prev = {state: entry[0] for state, entry in layer.items()}
 
