@@ -107,3 +107,27 @@ def test_a_keyboard_wedge_gives_the_same_scans_ended_by_enter():
     wedge.text("BIN-2")
     wedge.enter()
     assert [scan.raw for scan in got] == ["]C1010590123412345710AB" + GS + "21S1", "BIN-2"]
+
+
+def test_wms_scanner_emulator_sends_typed_lines_as_scans_on_a_pty():
+    import subprocess
+    import sys
+
+    emulator = subprocess.Popen(
+        [sys.executable, "-m", "server.cli", "scanner-emulator", "--suffix", "CRLF"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )
+    got = []
+    try:
+        path = emulator.stdout.readline().split(" on ")[1].split(" ")[0]
+        scanner = SerialScanner(path, got.append, suffix="CRLF")
+        scanner.start()
+        wait_for(lambda: scanner.state == "connected")
+        emulator.stdin.write("]C10105901234123457<GS>10AB\nBIN-1\n\n")
+        emulator.stdin.flush()
+        wait_for(lambda: len(got) == 2)
+        scanner.stop()
+    finally:
+        emulator.stdin.close()
+        emulator.wait(timeout=10)
+    assert [scan.raw for scan in got] == ["]C10105901234123457" + GS + "10AB", "BIN-1"]
