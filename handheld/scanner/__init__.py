@@ -7,7 +7,14 @@ On Android, a USB scanner that pyserial cannot open goes through `usbserial4a` (
 deploy/android/README.md); the same SerialScanner reads it through pyserial's URL handlers.
 """
 
-from handheld.scanner.reading import Scan, ScanSink, ScannerState, SerialScanner, Suffix, split_scans
+from handheld.scanner.reading import (
+    Scan,
+    ScannerState,
+    ScanSink,
+    SerialScanner,
+    Suffix,
+    split_scans,
+)
 from handheld.scanner.wedge import KeyboardWedge
 
 __all__ = ["KeyboardWedge", "Scan", "ScanSink", "ScannerState", "SerialScanner", "Suffix", "split_scans"]

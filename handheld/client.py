@@ -1,0 +1,68 @@
+"""The handheld's view of the server's API, with the contract's Structs (schema/): no Kivy, no
+server code. Reads go straight to the server; every action goes through the offline queue first
+(offline.py), so that a dead spot in the Wi-Fi loses nothing."""
+
+import httpx
+import msgspec
+
+from handheld.offline import OfflineQueue
+from schema.common import Problem
+from schema.picking import PickConfirm, ShortPick, Trip, TripRequest
+from schema.users import Session
+
+
+class Refused(Exception):
+    """The server said no: `reason` is what to show the picker."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def refusal(response: httpx.Response) -> Refused:
+    try:
+        problem = msgspec.json.decode(response.content, type=Problem)
+        reason = problem.errors[0].reason if problem.errors else problem.detail or problem.title
+    except msgspec.DecodeError:
+        reason = f"the server answered {response.status_code}"
+    return Refused(response.status_code, reason)
+
+
+class ApiClient:
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 5.0) -> None:
+        self.http = httpx.Client(base_url=base_url, timeout=timeout)
+        if token:
+            self.use(token)
+
+    def use(self, token: str) -> None:
+        self.http.headers["Authorization"] = f"Bearer {token}"
+
+    def close(self) -> None:
+        self.http.close()
+
+    def login_badge(self, badge: str, pin: str) -> Session:
+        response = self.http.post("/api/v1/auth/badge", json={"badge": badge, "pin": pin})
+        if response.status_code != 201:
+            raise refusal(response)
+        session = msgspec.json.decode(response.content, type=Session)
+        self.use(session.token)
+        return session
+
+    def next_trip(self, request: TripRequest) -> Trip | None:
+        """The picker's trip (the one they hold, or the next they can reach); None: no work."""
+        response = self.http.post("/api/v1/picking/next", content=msgspec.json.encode(request),
+                                  headers={"Content-Type": "application/json"})
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise refusal(response)
+        return msgspec.json.decode(response.content, type=Trip)
+
+    @staticmethod
+    def queue_confirm(queue: OfflineQueue, task_id: int, scan: PickConfirm) -> int:
+        return queue.add(scan.scan_id, "POST", f"/api/v1/picking/tasks/{task_id}/confirm", msgspec.json.encode(scan))
+
+    @staticmethod
+    def queue_short(queue: OfflineQueue, task_id: int, short: ShortPick) -> int:
+        return queue.add(short.scan_id, "POST", f"/api/v1/picking/tasks/{task_id}/short", msgspec.json.encode(short))
