@@ -6,6 +6,7 @@ import httpx
 import msgspec
 
 from handheld.offline import OfflineQueue
+from schema.catalog import Sku
 from schema.common import Problem
 from schema.picking import PickConfirm, ShortPick, Trip, TripRequest
 from schema.users import Session
@@ -58,6 +59,14 @@ class ApiClient:
         if response.status_code != 200:
             raise refusal(response)
         return msgspec.json.decode(response.content, type=Trip)
+
+    def barcodes(self, sku: str) -> dict[str, int]:
+        """Each barcode of the SKU (GTINs as 14 digits, as the scan parser gives them) and how many
+        units a scan of it is."""
+        response = self.http.get(f"/api/v1/skus/{sku}")
+        if response.status_code != 200:
+            raise refusal(response)
+        return {b.barcode: b.quantity for b in msgspec.json.decode(response.content, type=Sku).barcodes}
 
     @staticmethod
     def queue_confirm(queue: OfflineQueue, task_id: int, scan: PickConfirm) -> int:

@@ -1,0 +1,3 @@
+"""What the picker does, step by step, as plain Python with no window: each flow takes scans and
+taps and returns what the screen shows next (a view) and the feedback (good, wrong, done) with
+the reason in words a picker understands. Screens only draw views."""
