@@ -17,9 +17,11 @@ install-test: $(BIN)/python
 run: install
 	$(BIN)/wms serve --demo
 
-# CUPS (for the printer-queue tests) is installed when we are root with apt-get.
+# CUPS (for the printer-queue tests) and Mesa's OpenGL (for the handheld app drawn offscreen)
+# are installed when we are root with apt-get.
 test: install-test
 	sh tests/labels/install_cups.sh
+	sh tests/handheld/install_gl.sh
 	$(BIN)/pytest
 
 # wrk (a C load generator) drives the single-order HTTP benchmark; installed when root with apt-get.

