@@ -33,6 +33,7 @@ bench: install-test
 	$(BIN)/python -m bench.orders
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.picking
+	$(BIN)/python -m bench.handheld
 	$(BIN)/python bench/labels_bench.py
 	$(BIN)/python bench/walk_bench.py
 
