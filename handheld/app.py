@@ -2,6 +2,7 @@
 thread, the offline queue drained in the background. No rule lives here."""
 
 import threading
+import time
 from pathlib import Path
 
 from kivy.app import App
@@ -19,6 +20,8 @@ from handheld.scanner import KeyboardWedge, Scan, SerialScanner
 from handheld.screens import LoginScreen, PickScreen
 from handheld.sounds import sound_files
 
+KEY_F1, KEY_F2 = 282, 283  # Short, Skip
+
 Builder.load_file(str(Path(__file__).with_name("screens") / "handheld.kv"))
 
 
@@ -26,7 +29,7 @@ class HandheldApp(App):
     title = "WMS handheld"
 
     def __init__(self, server: str, data_dir: Path, device: str, scanner: str | None = None,
-                 baudrate: int = 9600, suffix: str = "CR", **kwargs) -> None:
+                 baudrate: int = 9600, suffix: str = "CR", idle_logout_seconds: float = 1800, **kwargs) -> None:
         super().__init__(**kwargs)
         data_dir.mkdir(parents=True, exist_ok=True)
         self.api = ApiClient(server)
@@ -37,6 +40,8 @@ class HandheldApp(App):
         self.wedge = KeyboardWedge(self._from_scanner)
         self.sounds = {name: SoundLoader.load(str(path)) for name, path in sound_files(data_dir / "sounds").items()}
         self._stopping = threading.Event()
+        self._last_action = time.monotonic()
+        self.idle_logout_seconds = idle_logout_seconds
 
     def build(self):
         self.screens = ScreenManager(transition=NoTransition())
@@ -54,6 +59,7 @@ class HandheldApp(App):
         if self.scanner:
             self.scanner.start()
         threading.Thread(target=self._send, name="sender", daemon=True).start()
+        Clock.schedule_interval(self._idle, 10)
 
     def on_stop(self) -> None:
         self._stopping.set()
@@ -66,12 +72,24 @@ class HandheldApp(App):
         Clock.schedule_once(lambda _: self.scanned(scan.raw))  # from the reader's thread to the UI's
 
     def _key(self, window, key, scancode, codepoint, modifiers) -> bool:
-        if key == 13:  # Enter: the end of a wedge scanner's scan
+        """Enter ends a wedge scanner's scan; the F-keys do what the buttons do, for gloves."""
+        self._last_action = time.monotonic()
+        if key == 13:
             self.wedge.enter()
+            return True
+        if self.screens.current == "pick" and key in (KEY_F1, KEY_F2):
+            (self.short if key == KEY_F1 else self.skip)()
             return True
         return False
 
+    def _idle(self, _) -> None:
+        """Log out a handheld left alone, so the next picker does not pick as this one."""
+        if self.screens.current == "pick" and time.monotonic() - self._last_action > self.idle_logout_seconds:
+            self.screens.current = "login"
+            self.screens.get_screen("login").show(self.login.logout())
+
     def scanned(self, raw: str) -> None:
+        self._last_action = time.monotonic()
         if self.screens.current == "login":
             view = self.login.scan(raw)
             self.screens.get_screen("login").show(view)
