@@ -14,10 +14,11 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from handheld.client import ApiClient
 from handheld.flows.login import LoginFlow
+from handheld.flows.lookup import LookupFlow
 from handheld.flows.picking import Feedback, PickFlow
 from handheld.offline import OfflineQueue, drain
 from handheld.scanner import KeyboardWedge, Scan, SerialScanner
-from handheld.screens import LoginScreen, PickScreen
+from handheld.screens import LoginScreen, LookupScreen, PickScreen
 from handheld.sounds import sound_files
 
 KEY_F1, KEY_F2 = 282, 283  # Short, Skip
@@ -36,6 +37,7 @@ class HandheldApp(App):
         self.queue = OfflineQueue(data_dir / "queue.sqlite")
         self.login = LoginFlow(self.api, data_dir)
         self.picking = PickFlow(self.api, self.queue, device)
+        self.looking = LookupFlow(self.api)
         self.scanner = SerialScanner(scanner, self._from_scanner, baudrate, suffix) if scanner else None
         self.wedge = KeyboardWedge(self._from_scanner)
         self.sounds = {name: SoundLoader.load(str(path)) for name, path in sound_files(data_dir / "sounds").items()}
@@ -47,6 +49,7 @@ class HandheldApp(App):
         self.screens = ScreenManager(transition=NoTransition())
         self.screens.add_widget(LoginScreen(name="login"))
         self.screens.add_widget(PickScreen(name="pick"))
+        self.screens.add_widget(LookupScreen(name="lookup"))
         Window.bind(on_textinput=lambda _, text: self.wedge.text(text), on_key_down=self._key)
         return self.screens
 
@@ -95,6 +98,11 @@ class HandheldApp(App):
             self.screens.get_screen("login").show(view)
             self._signal(view.feedback)
             return
+        if self.screens.current == "lookup":
+            view = self.looking.scan(raw)
+            self.screens.get_screen("lookup").show(view)
+            self._signal(view.feedback)
+            return
         view = self.picking.scan(raw)
         self.screens.get_screen("pick").show(view)
         self._signal(view.feedback)
@@ -113,6 +121,12 @@ class HandheldApp(App):
             self._pick()
         else:
             self.screens.get_screen("login").show(view)
+
+    def lookup(self) -> None:
+        self.screens.current = "lookup"
+
+    def back(self) -> None:
+        self.screens.current = "pick"
 
     def short(self) -> None:
         self._show_pick(self.picking.short())

@@ -6,9 +6,11 @@ import httpx
 import msgspec
 
 from handheld.offline import OfflineQueue
-from schema.catalog import Sku
-from schema.common import Problem
+from schema.catalog import BarcodeMatch, Sku
+from schema.common import Page, Problem
+from schema.locations import Location
 from schema.picking import PickConfirm, ShortPick, Trip, TripRequest
+from schema.stock import OnHand
 from schema.users import Session
 
 
@@ -67,6 +69,28 @@ class ApiClient:
         if response.status_code != 200:
             raise refusal(response)
         return {b.barcode: b.quantity for b in msgspec.json.decode(response.content, type=Sku).barcodes}
+
+    def _get(self, path: str, params: dict | None = None) -> httpx.Response | None:
+        """A read; None when the server says there is no such thing."""
+        response = self.http.get(path, params=params)
+        if response.status_code == 404:
+            return None
+        if response.status_code != 200:
+            raise refusal(response)
+        return response
+
+    def location(self, barcode: str) -> Location | None:
+        found = self._get(f"/api/v1/locations/by-barcode/{barcode}")
+        return msgspec.json.decode(found.content, type=Location) if found else None
+
+    def barcode(self, scan: str) -> BarcodeMatch | None:
+        found = self._get(f"/api/v1/barcodes/{scan}")
+        return msgspec.json.decode(found.content, type=BarcodeMatch) if found else None
+
+    def on_hand(self, sku: str | None = None, location: str | None = None) -> list[OnHand]:
+        params = {k: v for k, v in (("sku", sku), ("location", location)) if v}
+        found = self._get("/api/v1/stock", params)
+        return msgspec.json.decode(found.content, type=Page[OnHand]).items if found else []
 
     @staticmethod
     def queue_confirm(queue: OfflineQueue, task_id: int, scan: PickConfirm) -> int:

@@ -4,6 +4,7 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 from handheld.flows.login import LoginView
+from handheld.flows.lookup import LookupView
 from handheld.flows.picking import PickView
 
 
@@ -33,5 +34,17 @@ class PickScreen(Screen):
         self.item = f"{view.sku}  {view.description}" if view.sku else ""
         self.count = f"{view.picked} / {view.wanted}" if view.step == "scan_item" else ""
         self.progress, self.waiting = view.progress, view.waiting
+        if view.feedback:
+            self.message, self.flash = view.feedback.message, view.feedback.kind
+
+
+class LookupScreen(Screen):
+    title = StringProperty("Look up")
+    lines = StringProperty("")
+    message = StringProperty("Scan a bin or an item")
+    flash = StringProperty("info")
+
+    def show(self, view: LookupView) -> None:
+        self.title, self.lines = view.title or self.title, "\n".join(view.lines)
         if view.feedback:
             self.message, self.flash = view.feedback.message, view.feedback.kind

@@ -36,6 +36,7 @@ async def test_a_picker_logs_in_and_picks_a_trip_on_the_screen(client, conn, dat
         ["scan", bin_barcode], ["scan", f"]E0{BARCODES['MILK']}"], ["shot", "pick-wrong-item"],
         ["scan", f"]E0{BARCODES['APPLE']}"], ["shot", "pick-one-more"],
         ["scan", f"]E0{BARCODES['APPLE']}"], ["sent"], ["shot", "pick-done"],
+        ["tap", "lookup"], ["scan", bin_barcode], ["shot", "lookup-bin"],
     ]
     try:
         driver = subprocess.run(
@@ -56,6 +57,7 @@ async def test_a_picker_logs_in_and_picks_a_trip_on_the_screen(client, conn, dat
     assert seen["pick-wrong-item"]["flash"] == "wrong" and seen["pick-wrong-item"]["message"].startswith("Wrong item")
     assert (seen["pick-one-more"]["flash"], seen["pick-one-more"]["message"]) == ("good", "1 more")
     assert seen["pick-done"]["flash"] == "done" and seen["pick-done"]["waiting"] == 0
+    assert (seen["lookup-bin"]["screen"], seen["lookup-bin"]["message"]) == ("lookup", "18 units on hand")
     assert await conn.fetchval("select coalesce(sum(quantity), 0) from movements where reason = 'pick'") == 2
     assert (await check_ledger(conn)).consistent
     for shot in seen.values():
