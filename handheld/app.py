@@ -15,10 +15,11 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from handheld.client import ApiClient
 from handheld.flows.login import LoginFlow
 from handheld.flows.lookup import LookupFlow
+from handheld.flows.moving import MoveFlow
 from handheld.flows.picking import Feedback, PickFlow
 from handheld.offline import OfflineQueue, drain
 from handheld.scanner import KeyboardWedge, Scan, SerialScanner
-from handheld.screens import LoginScreen, LookupScreen, PickScreen
+from handheld.screens import LoginScreen, LookupScreen, MoveScreen, PickScreen
 from handheld.sounds import sound_files
 
 KEY_F1, KEY_F2 = 282, 283  # Short, Skip
@@ -38,6 +39,7 @@ class HandheldApp(App):
         self.login = LoginFlow(self.api, data_dir)
         self.picking = PickFlow(self.api, self.queue, device)
         self.looking = LookupFlow(self.api)
+        self.moving = MoveFlow(self.api, self.queue, device)
         self.scanner = SerialScanner(scanner, self._from_scanner, baudrate, suffix) if scanner else None
         self.wedge = KeyboardWedge(self._from_scanner)
         self.sounds = {name: SoundLoader.load(str(path)) for name, path in sound_files(data_dir / "sounds").items()}
@@ -50,6 +52,7 @@ class HandheldApp(App):
         self.screens.add_widget(LoginScreen(name="login"))
         self.screens.add_widget(PickScreen(name="pick"))
         self.screens.add_widget(LookupScreen(name="lookup"))
+        self.screens.add_widget(MoveScreen(name="move"))
         Window.bind(on_textinput=lambda _, text: self.wedge.text(text), on_key_down=self._key)
         return self.screens
 
@@ -98,9 +101,9 @@ class HandheldApp(App):
             self.screens.get_screen("login").show(view)
             self._signal(view.feedback)
             return
-        if self.screens.current == "lookup":
-            view = self.looking.scan(raw)
-            self.screens.get_screen("lookup").show(view)
+        if self.screens.current in ("lookup", "move"):
+            view = (self.looking if self.screens.current == "lookup" else self.moving).scan(raw)
+            self.screens.current_screen.show(view)
             self._signal(view.feedback)
             return
         view = self.picking.scan(raw)
@@ -124,6 +127,9 @@ class HandheldApp(App):
 
     def lookup(self) -> None:
         self.screens.current = "lookup"
+
+    def move(self) -> None:
+        self.screens.current = "move"
 
     def back(self) -> None:
         self.screens.current = "pick"

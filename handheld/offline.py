@@ -113,8 +113,9 @@ def drain(queue: OfflineQueue, client: httpx.Client, on_answer: Callable[[Action
     sent = refused = 0
     for action in queue.waiting():
         try:
+            # the scan id goes as the Idempotency-Key too: a resent move is done once, like a pick
             response = client.request(action.method, action.path, content=action.body,
-                                      headers={"Content-Type": "application/json"})
+                                      headers={"Content-Type": "application/json", "Idempotency-Key": action.scan_id})
         except httpx.TransportError as error:
             return Drained(sent=sent, refused=refused, waiting=len(queue.waiting()), why=f"server unreachable: {error}")
         if response.status_code in _LATER and not _a_conflict_to_keep(response):

@@ -5,6 +5,7 @@ from kivy.uix.screenmanager import Screen
 
 from handheld.flows.login import LoginView
 from handheld.flows.lookup import LookupView
+from handheld.flows.moving import MoveView
 from handheld.flows.picking import PickView
 
 
@@ -46,5 +47,16 @@ class LookupScreen(Screen):
 
     def show(self, view: LookupView) -> None:
         self.title, self.lines = view.title or self.title, "\n".join(view.lines)
+        if view.feedback:
+            self.message, self.flash = view.feedback.message, view.feedback.kind
+
+
+class MoveScreen(Screen):
+    what = StringProperty("")
+    message = StringProperty("Scan the bin to take from")
+    flash = StringProperty("info")
+
+    def show(self, view: MoveView) -> None:
+        self.what = "  ".join(p for p in (view.source and f"from {view.source}", view.sku and f"{view.count} x {view.sku}") if p)
         if view.feedback:
             self.message, self.flash = view.feedback.message, view.feedback.kind

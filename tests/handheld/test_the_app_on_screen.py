@@ -26,6 +26,7 @@ async def test_a_picker_logs_in_and_picks_a_trip_on_the_screen(client, conn, dat
     await orders(client, conn, [{"sku": "APPLE", "quantity": 2}])
     await release(client)
     bin_barcode = await conn.fetchval("select barcode from locations where code = 'BIN-1'")
+    bin2_barcode = await conn.fetchval("select barcode from locations where code = 'BIN-2'")
     port = free_port()
     server = serve(database_url, port)
     steps = [
@@ -37,6 +38,8 @@ async def test_a_picker_logs_in_and_picks_a_trip_on_the_screen(client, conn, dat
         ["scan", f"]E0{BARCODES['APPLE']}"], ["shot", "pick-one-more"],
         ["scan", f"]E0{BARCODES['APPLE']}"], ["sent"], ["shot", "pick-done"],
         ["tap", "lookup"], ["scan", bin_barcode], ["shot", "lookup-bin"],
+        ["tap", "move"], ["scan", bin_barcode], ["scan", f"]E0{BARCODES['APPLE']}"], ["scan", bin2_barcode], ["sent"],
+        ["shot", "move-done"],
     ]
     try:
         driver = subprocess.run(
@@ -58,6 +61,8 @@ async def test_a_picker_logs_in_and_picks_a_trip_on_the_screen(client, conn, dat
     assert (seen["pick-one-more"]["flash"], seen["pick-one-more"]["message"]) == ("good", "1 more")
     assert seen["pick-done"]["flash"] == "done" and seen["pick-done"]["waiting"] == 0
     assert (seen["lookup-bin"]["screen"], seen["lookup-bin"]["message"]) == ("lookup", "18 units on hand")
+    assert (seen["move-done"]["screen"], seen["move-done"]["message"]) == ("move", "Moved 1 x APPLE from BIN-1 to BIN-2")
+    assert await conn.fetchval("select count(*) from movements where reason = 'move'") == 1
     assert await conn.fetchval("select coalesce(sum(quantity), 0) from movements where reason = 'pick'") == 2
     assert (await check_ledger(conn)).consistent
     for shot in seen.values():
