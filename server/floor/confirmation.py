@@ -13,7 +13,7 @@ from server.core.problems import Conflict, Invalid, NotFound
 from server.floor import alternatives
 from server.floor.replenishment import replenish_if_low
 from server.floor.trips import LEASE, SELECT_TASKS
-from server.inventory.catalog import match_barcode
+from server.inventory.catalog import forms_of, match_forms
 from server.inventory.stock import apply_movement
 from server.orders import allocation
 from server.orders.reads import event_payload, get_orders
@@ -41,18 +41,16 @@ async def held_task(conn: asyncpg.Connection, task_id: int, user: tuple[int, str
     return task
 
 
-def read_item(scan: str) -> tuple[str, str | None]:
-    """The barcode to look up in a scanned item (its GTIN when it has one), and the lot a GS1
-    barcode carries; a scan that is not valid GS1 or GTIN is refused with the reason."""
+def read_item(scan: str) -> tuple[list[str], str | None]:
+    """The forms to look a scanned item up by (catalog.forms_of), and the lot a GS1 barcode
+    carries; a scan that is not valid GS1 or GTIN is refused with the reason."""
     try:
         found = scans.parse(scan)
     except scans.ScanError as error:
         raise Invalid.field("item", error.reason) from None
     if isinstance(found, scans.Sscc):
         raise Invalid.field("item", "that is a carton label (SSCC): scan the item's own barcode")
-    if isinstance(found, scans.Item):
-        return found.gtin, found.lot
-    return found.value.strip(), None
+    return forms_of(found, scans.split_symbology(scan)[1]), found.lot if isinstance(found, scans.Item) else None
 
 
 def read_location(scan: str) -> str:
@@ -62,9 +60,9 @@ def read_location(scan: str) -> str:
 
 async def _scanned_units(conn: asyncpg.Connection, task: asyncpg.Record, scan: str, count: int) -> int:
     """How many base units `count` scans of this barcode are, after checking it is the task's item and lot."""
-    barcode, lot = read_item(scan)
+    forms, lot = read_item(scan)
     try:
-        match = await match_barcode(conn, barcode)
+        match = await match_forms(conn, forms, scan)
     except NotFound:
         raise Invalid.field("item", f"barcode {scan!r} is not an item we know; scan the item's own barcode") from None
     if match.sku != task["sku"]:

@@ -25,7 +25,6 @@ from schema.picking import PickConfirm
 from server.core.idempotency import Stored, lock_id, run_once
 from server.core.problems import Invalid
 from server.floor import confirmation, replenishment, trips
-from server.inventory.catalog import barcode_forms
 
 # Groups confirmed at once by one server process. More groups share the cores, but each is
 # smaller (more commits) and waits longer on the busy pick faces the others hold until they commit:
@@ -234,12 +233,12 @@ def _arguments(scan: Confirmation) -> tuple | None:
     """The statement's arguments but the last; None when the item scan cannot be read (the full
     path says what is wrong with it)."""
     try:
-        barcode, lot = confirmation.read_item(scan.data.item)
+        forms, lot = confirmation.read_item(scan.data.item)
     except Invalid:
         return None
     data = scan.data
     return (scan.task_id, scan.user[0], scan.scope, data.scan_id, hashlib.sha256(scan.request).digest(),
-            lock_id(scan.scope, data.scan_id), confirmation.read_location(data.location), barcode_forms(barcode), lot, data.count, data.tote,
+            lock_id(scan.scope, data.scan_id), confirmation.read_location(data.location), forms, lot, data.count, data.tote,
             trips.LEASE)
 
 

@@ -125,20 +125,30 @@ async def sku_id(conn: asyncpg.Connection, code: str, field: str) -> asyncpg.Rec
     return row
 
 
-def barcode_forms(scanned: str) -> list[str]:
-    """What a scanned barcode may be stored as: the data scanned (without a symbology identifier),
-    and the 14-digit form of the GTIN it carries, if any (a GS1 barcode's too)."""
-    try:
-        found = scans.parse(scanned)
-    except scans.ScanError:
-        return [scans.split_symbology(scanned)[1]]
+def forms_of(found: scans.Scan, data: str) -> list[str]:
+    """What a parsed scan may be stored as: the data scanned (`data`, without a symbology
+    identifier), and the 14-digit form of the GTIN it carries, if any (a GS1 barcode's too)."""
     if isinstance(found, scans.Item):
-        return [scans.split_symbology(scanned)[1], found.gtin]
-    return [found.value] if isinstance(found, scans.Text) else [found.sscc]
+        return [data, found.gtin]
+    return [found.value.strip()] if isinstance(found, scans.Text) else [found.sscc]
+
+
+def barcode_forms(scanned: str) -> list[str]:
+    """forms_of a raw scan; one that is not valid GS1 is looked up as scanned."""
+    data = scans.split_symbology(scanned)[1]
+    try:
+        return forms_of(scans.parse(scanned), data)
+    except scans.ScanError:
+        return [data]
 
 
 async def match_barcode(conn: asyncpg.Connection, scanned: str) -> BarcodeMatch:
     """Resolve a scanned item barcode. Any GTIN form (8, 12, 13, 14 digits) finds its 14-digit entry."""
+    return await match_forms(conn, barcode_forms(scanned), scanned)
+
+
+async def match_forms(conn: asyncpg.Connection, forms: list[str], scanned: str) -> BarcodeMatch:
+    """The SKU and pack of the first of these barcode forms the catalog has (see forms_of)."""
     row = await conn.fetchrow(
         """
         select b.barcode, s.code as sku, b.pack, b.quantity
@@ -146,7 +156,7 @@ async def match_barcode(conn: asyncpg.Connection, scanned: str) -> BarcodeMatch:
          where b.barcode = any($1::text[])
          limit 1
         """,
-        barcode_forms(scanned),
+        forms,
     )
     if row is None:
         raise NotFound(f"barcode {scanned!r} belongs to no SKU")
