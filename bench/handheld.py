@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import asyncpg
+import msgspec
 
 from bench._database import scratch_database
 from bench._server import running_server
@@ -56,20 +57,14 @@ async def one_big_task(conn, units: int) -> str:
                        (None, "bench"), allocation.allocate_waiting)
     shop = await channels.create_channel(conn, ChannelCreate(name="bench"))
     address = {"name": "A", "line1": "B", "city": "C", "postal_code": "1", "country": "GB"}
-    order = OrderCreate(external_id="BIG", ship_to=address, lines=[{"sku": "APPLE", "quantity": units}])
+    order = msgspec.convert({"external_id": "BIG", "ship_to": address, "lines": [{"sku": "APPLE", "quantity": units}]}, OrderCreate)
     async with conn.transaction():
-        await placing.create_order(conn, (shop.channel.id, "bench"), msgspec_convert(order))
+        await placing.create_order(conn, (shop.channel.id, "bench"), order)
         await waves.release_wave(conn, WaveRelease(mode="discrete"), None)
     user = await conn.fetchval("insert into users (username, name, role) values ('hh', 'hh', 'picker') returning id")
     await conn.execute("insert into sessions (token_hash, user_id, expires_at) values ($1, $2, now() + interval '1 day')",
                        token_digest("bench-hh"), user)
     return "bench-hh"
-
-
-def msgspec_convert(order: OrderCreate) -> OrderCreate:
-    import msgspec
-
-    return msgspec.convert(msgspec.to_builtins(order), OrderCreate)
 
 
 def scan_to_result(base: str, token: str, scans: int, data: Path) -> list[float]:
@@ -141,7 +136,7 @@ async def main() -> None:
             moves = await conn.fetchval("select count(*) from movements where reason = 'pick'") - moves_before
             keys = await conn.fetchval("select count(*) from idempotency_keys where key like 'replay-%'")
             # the app killed before it wrote any answer down: the whole queue goes again
-            await asyncio.to_thread(lambda: [queue.settle(a.seq, "waiting", 0, b"") for a in queue._select("1 = 1")])
+            await asyncio.to_thread(lambda: [queue.settle(a.seq, "waiting", 0, b"") for a in queue.actions()])
             again = await asyncio.to_thread(drain, queue, api.http)
             moves_after = await conn.fetchval("select count(*) from movements where reason = 'pick'") - moves_before
             start_seconds = await asyncio.to_thread(cold_start, base, data)

@@ -75,6 +75,10 @@ class OfflineQueue:
         return [Action(seq=r[0], scan_id=r[1], method=r[2], path=r[3], body=r[4], state=r[5], status=r[6], answer=r[7])
                 for r in rows]
 
+    def actions(self) -> list[Action]:
+        """Every action the device has taken, in order, whatever became of it."""
+        return self._select("true")
+
     def waiting(self) -> list[Action]:
         return self._select("state = 'waiting'")
 

@@ -92,11 +92,7 @@ async def release(conn: asyncpg.Connection, order_id: int, channel_id: int | Non
         "select allocate_on = 'arrival' from channels where id = $1", order["channel_id"]
     ):
         await allocation.allocate_order(conn, order_id, announce=False)
-    released = await get_order(conn, order_id, None)
-    await outbox.emit(
-        conn, "order.released", f"order:{order_id}", event_payload(released, note), order["channel_id"], order_id
-    )
-    return await get_order(conn, order_id, None)
+    return await _announce(conn, order, "order.released", note)
 
 
 async def release_when_clear(conn: asyncpg.Connection, order_id: int, note: str) -> str | None:

@@ -32,7 +32,7 @@ async def test_items_scanned_from_one_bin_to_another_move_once(client, conn, dat
         keyed = flow.key_count(5)
         done = flow.scan(f"]C0{codes['BIN-2']}")
         first = drain(queue, api.http)
-        [action] = queue._select("1 = 1")
+        [action] = queue.actions()
         queue.settle(action.seq, "waiting", 0, b"")  # sent, but the answer was never written down
         again = drain(queue, api.http)
     finally:
