@@ -447,7 +447,6 @@ def _solve(columns: list[_Column]) -> tuple[float, list[tuple[int, int, _Config]
     prev: dict[_State, float] = {_START: 0.0}
     for j, column in enumerate(columns):
         dx = column.x - columns[j - 1].x if j else 0.0
-        cross = [(f, g) for f in range(3) for g in range(3)] if j else [(0, 0)]
         need_a = columns[j - 1].need_a if j else False
         need_b = columns[j - 1].need_b if j else False
         layer: dict[_State, tuple[float, _State, int, int, _Config]] = {}
