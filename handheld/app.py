@@ -13,10 +13,11 @@ from kivy.lang import Builder
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from handheld.client import ApiClient
+from handheld.flows import Feedback
 from handheld.flows.login import LoginFlow
 from handheld.flows.lookup import LookupFlow
 from handheld.flows.moving import MoveFlow
-from handheld.flows.picking import Feedback, PickFlow
+from handheld.flows.picking import PickFlow
 from handheld.offline import OfflineQueue, drain
 from handheld.scanner import KeyboardWedge, Scan, SerialScanner
 from handheld.screens import LoginScreen, LookupScreen, MoveScreen, PickScreen

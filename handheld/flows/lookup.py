@@ -5,7 +5,7 @@ import httpx
 import msgspec
 
 from handheld.client import ApiClient, Refused
-from handheld.flows.picking import Feedback
+from handheld.flows import Feedback
 from schema import scans
 
 

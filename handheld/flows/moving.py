@@ -8,7 +8,7 @@ import httpx
 import msgspec
 
 from handheld.client import ApiClient, Refused
-from handheld.flows.picking import Feedback
+from handheld.flows import Feedback
 from handheld.offline import OfflineQueue
 from schema import scans
 from schema.stock import Move

@@ -10,16 +10,12 @@ import httpx
 import msgspec
 
 from handheld.client import ApiClient, Refused
+from handheld.flows import Feedback
 from handheld.offline import OfflineQueue
 from schema import scans
 from schema.picking import PickConfirm, ShortPick, Task, Trip, TripRequest
 
 Step = Literal["no_work", "scan_tote", "go_to_bin", "scan_item", "trip_done"]
-
-
-class Feedback(msgspec.Struct, frozen=True):
-    kind: Literal["good", "wrong", "done", "info"]  # the flash and the sound
-    message: str
 
 
 class PickView(msgspec.Struct, frozen=True, kw_only=True):
