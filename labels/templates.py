@@ -82,6 +82,22 @@ class ItemData(_Data):
     expiry: dt.date | None = None
 
 
+class PackedLine(_Data):
+    quantity: Positive
+    sku: str
+    description: str = ""
+    lot: str = ""
+
+
+class PackingListData(_Data):
+    order_ref: str
+    ship_to: Address
+    carton_no: Positive
+    carton_count: Positive
+    lines: tuple[PackedLine, ...]
+    sscc: str = ""
+
+
 def _s(dpi: int):
     return lambda v: round(v * dpi / 203)
 
@@ -338,4 +354,36 @@ def item_label(d: ItemData, dpi: int = 203) -> Label:
                                          d.expiry and f"EXP {d.expiry.isoformat()}") if p)
         el.append(Text(name="lot_expiry", x=s(20), y=s(345), text=tracked, height=s(32),
                        block_width=W - s(40)))
+    return _checked(Label(width=W, height=lab.height, dpi=dpi, elements=tuple(el)))
+
+
+PACKING_LIST_LINES = 14
+
+
+def packing_list_label(d: PackingListData, dpi: int = 203) -> Label:
+    """4x6 in packing list for one carton: the order, carton n of m, who it goes to, and what is
+    in it, a line each (the last line says how many more when they do not fit)."""
+    s = _s(dpi)
+    lab = Label.inches(4, 6, dpi)
+    W = lab.width
+    el: list[Element] = [
+        Text(name="title", x=s(30), y=s(25), text="PACKING LIST", height=s(44)),
+        Text(name="carton", x=s(30), y=s(25), text=f"{d.carton_no} of {d.carton_count}", height=s(44),
+             block_width=W - s(60), align="R"),
+        Text(name="order_ref", x=s(30), y=s(85), text=f"Order {d.order_ref}", height=s(34), block_width=W - s(60)),
+        Text(name="ship_to", x=s(30), y=s(130), text=_address_lines(d.ship_to), height=s(26),
+             block_width=W - s(60), max_lines=5, line_spacing=s(4)),
+        Line(name="rule", x=s(30), y=s(290), length=W - s(60), thickness=s(3)),
+    ]
+    shown = d.lines if len(d.lines) <= PACKING_LIST_LINES else d.lines[:PACKING_LIST_LINES - 1]
+    for n, line in enumerate(shown):
+        what = " ".join(p for p in (line.sku, line.description, line.lot and f"lot {line.lot}") if p)
+        el.append(Text(name=f"line_{n + 1}", x=s(30), y=s(305) + n * s(42), text=f"{line.quantity:>5} x {what}",
+                       height=s(28), block_width=W - s(60)))
+    if len(shown) < len(d.lines):
+        el.append(Text(name="more", x=s(30), y=s(305) + len(shown) * s(42),
+                       text=f"... and {len(d.lines) - len(shown)} more lines", height=s(28), block_width=W - s(60)))
+    if d.sscc:
+        el.append(Text(name="sscc", x=s(30), y=lab.height - s(60), text=f"SSCC {d.sscc}", height=s(28),
+                       block_width=W - s(60), align="C"))
     return _checked(Label(width=W, height=lab.height, dpi=dpi, elements=tuple(el)))

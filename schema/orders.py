@@ -9,7 +9,7 @@ from msgspec import Meta
 from schema.common import Barcode, Code, OptionalText, Quantity
 
 OrderStatus = Literal[
-    "received", "allocated", "backordered", "picking", "packed", "shipped", "cancelled", "on_hold"
+    "received", "allocated", "backordered", "picking", "packed", "partially_shipped", "shipped", "cancelled", "on_hold"
 ]
 ExternalId = Annotated[str, Meta(min_length=1, max_length=100)]
 Line = Annotated[str, Meta(min_length=1, max_length=200)]
@@ -67,10 +67,30 @@ class OrderLine(msgspec.Struct, kw_only=True):
     state: str = "open"  # derived from the numbers and the order's status
 
 
+class ShippedCarton(msgspec.Struct, kw_only=True):
+    sscc: str
+    tracking_number: str
+    weight_g: int
+    carton_type: str
+
+
+class ShippedLine(msgspec.Struct, kw_only=True):
+    line: int
+    sku: str
+    quantity: int
+    lot: str
+    serials: list[str]
+
+
 class Shipment(msgspec.Struct, kw_only=True):
     carrier: str
     tracking_numbers: list[str]
     shipped_at: datetime.datetime
+    id: int = 0
+    service: str = ""
+    status: Literal["shipped", "voided"] = "shipped"
+    cartons: list[ShippedCarton] = []
+    lines: list[ShippedLine] = []
 
 
 class TimelineEntry(msgspec.Struct, kw_only=True):

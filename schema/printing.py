@@ -133,7 +133,25 @@ class ItemLabel(_Label, tag="item"):
     expiry: datetime.date | None = None
 
 
-PrintRequest = ShippingLabel | SsccLabel | LocationLabel | LpnLabel | ItemLabel
+class PackedLine(_LabelData):
+    quantity: Count
+    sku: LabelText
+    description: LabelText = ""
+    lot: LabelText = ""
+
+
+class PackingListLabel(_Label, tag="packing_list"):
+    """4x6 in packing list for one carton."""
+
+    order_ref: LabelText
+    ship_to: PostalAddress
+    carton_no: Count
+    carton_count: Count
+    lines: Annotated[list[PackedLine], Meta(min_length=1, max_length=500)]
+    sscc: LabelText = ""
+
+
+PrintRequest = ShippingLabel | SsccLabel | LocationLabel | LpnLabel | ItemLabel | PackingListLabel
 
 
 class PrintJob(msgspec.Struct, kw_only=True):

@@ -45,6 +45,7 @@ from server.orders.routes import (
 from server.orders.webhook_delivery import webhook_worker
 from server.printing.routes import LabelController, PrinterController, PrintJobController
 from server.printing.worker import print_worker
+from server.shipping.routes import ManifestController, PackingController, ShippingController
 
 ROUTES = [
     health,
@@ -72,6 +73,9 @@ ROUTES = [
     PickingController,
     exceptions,
     replenishment_rule,
+    PackingController,
+    ShippingController,
+    ManifestController,
 ]
 
 

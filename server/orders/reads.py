@@ -11,7 +11,7 @@ from server.core.problems import NotFound
 
 # Picking has not started: the customer may still cancel or hold.
 BEFORE_PICKING = ("received", "allocated", "backordered", "on_hold")
-OPEN = ("received", "allocated", "backordered", "on_hold", "picking", "packed")
+OPEN = ("received", "allocated", "backordered", "on_hold", "picking", "packed", "partially_shipped")
 
 
 SELECT_ORDER = """
@@ -23,7 +23,8 @@ select o.id, c.name as channel, o.external_id, o.status, o.ship_to, o.service_le
                order by l.line_no), '[]')
           from order_lines l join skus s on s.id = l.sku_id where l.order_id = o.id) as lines,
        (select coalesce(jsonb_agg(jsonb_build_object(
-                 'carrier', sh.carrier, 'tracking_numbers', sh.tracking_numbers, 'shipped_at', sh.shipped_at)
+                 'id', sh.id, 'carrier', sh.carrier, 'service', sh.service, 'status', sh.status,
+                 'tracking_numbers', sh.tracking_numbers, 'shipped_at', sh.shipped_at, 'cartons', sh.cartons, 'lines', sh.lines)
                order by sh.id), '[]')
           from shipments sh where sh.order_id = o.id) as shipments,
        (select coalesce(jsonb_agg(jsonb_build_object(

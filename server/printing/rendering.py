@@ -17,6 +17,7 @@ TEMPLATES = {
     "location": (templates.LocationData, templates.location_label),
     "lpn": (templates.LpnData, templates.lpn_label),
     "item": (templates.ItemData, templates.item_label),
+    "packing_list": (templates.PackingListData, templates.packing_list_label),
 }
 
 
