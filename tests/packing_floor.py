@@ -18,7 +18,7 @@ async def measure(conn) -> None:
             code, *dims, tare, most)
 
 
-async def picked(client, conn, *line_sets: list[dict], tote_prefix: str = "TOTE") -> list[dict]:
+async def picked(client, conn, *line_sets: list[dict], tote_prefix: str = "TOTE", **order_fields) -> list[dict]:
     """Orders stocked, released as discrete trips and picked whole into one tote each; the orders as placed,
     each with its `tote`."""
     await measure(conn)
@@ -28,13 +28,14 @@ async def picked(client, conn, *line_sets: list[dict], tote_prefix: str = "TOTE"
             wanted[line["sku"]] = wanted.get(line["sku"], 0) + line["quantity"]
     for n, (sku, quantity) in enumerate(sorted(wanted.items()), start=1):
         await stock(client, f"BIN-{n}", quantity, sku, **({"lot": "L1", "expiry": "2031-01-01"} if sku == "MILK" else {}))
-    placed = await orders(client, conn, *line_sets)
+    placed = await orders(client, conn, *line_sets, **order_fields)
     await release(client, mode="discrete")
     for i in range(len(placed)):
         trip = await next_trip(client)
         tote = f"{tote_prefix}-{i + 1}"
         for task in trip["tasks"]:
-            item = BARCODES[task["sku"]]
+            item = await conn.fetchval("select b.barcode from sku_barcodes b join skus s on s.id = b.sku_id"
+                                       " where s.code = $1 and b.quantity = 1 order by b.barcode limit 1", task["sku"])
             response = await confirm(client, task, f"pick-{tote}-{task['id']}", item=item, tote=tote)
             assert response.status_code == 200, response.text
         order_id = trip["tasks"][0]["order_id"]

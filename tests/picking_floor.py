@@ -22,11 +22,11 @@ async def stock(client, location: str, quantity: int, sku: str = "APPLE", **lot)
     assert response.status_code == 201, response.text
 
 
-async def orders(client, conn, *line_sets: list[dict]) -> list[dict]:
-    shop = await make_channel(conn)
+async def orders(client, conn, *line_sets: list[dict], shop=None, **fields) -> list[dict]:
+    shop = shop or await make_channel(conn)
     placed = []
     for i, lines in enumerate(line_sets):
-        response = await client.post("/api/v1/orders", json=order(f"P-{i}", lines=lines), headers=key(shop))
+        response = await client.post("/api/v1/orders", json=order(f"P-{i}", lines=lines, **fields), headers=key(shop))
         assert response.status_code == 201, response.text
         placed.append(response.json())
     return placed

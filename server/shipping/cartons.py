@@ -61,7 +61,8 @@ def _inner(t: CartonType) -> tuple[int, int, int]:
     return tuple(sorted((t.length_mm, t.width_mm, t.height_mm), reverse=True))
 
 
-def _holds(t: CartonType, units: list[Unit]) -> bool:
+def holds(t: CartonType, units: list[Unit]) -> bool:
+    """Whether the carton type takes these units, by the guarantees of the module's docstring."""
     inner = _inner(t)
     return (
         all(all(u <= i for u, i in zip(unit.dims, inner)) for unit in units)
@@ -70,23 +71,28 @@ def _holds(t: CartonType, units: list[Unit]) -> bool:
     )
 
 
-def suggest(types: list[CartonType], units: list[Unit], unfit: list[str]) -> Suggestion:
-    """Cartons for these units, smallest boxes that hold them (see the module's docstring)."""
+def plan(types: list[CartonType], units: list[Unit]) -> tuple[list[tuple[CartonType, list[Unit]]], list[Unit]]:
+    """Each carton with the units it takes, and the units no carton takes."""
     by_size = sorted(types, key=lambda t: t.length_mm * t.width_mm * t.height_mm)
     cartons: list[tuple[CartonType, list[Unit]]] = []
-    unfit = list(unfit)
+    unfit: list[Unit] = []
     for unit in sorted(units, key=lambda u: u.volume, reverse=True):
-        home = next((c for c in cartons if _holds(c[0], [*c[1], unit])), None)
+        home = next((c for c in cartons if holds(c[0], [*c[1], unit])), None)
         if home is not None:
             home[1].append(unit)
             continue
-        biggest = next((t for t in reversed(by_size) if _holds(t, [unit])), None)
+        biggest = next((t for t in reversed(by_size) if holds(t, [unit])), None)
         if biggest is None:
-            unfit.append(unit.sku)
+            unfit.append(unit)
         else:
             cartons.append((biggest, [unit]))
-    chosen = [next(t for t in by_size if _holds(t, content)).code for _, content in cartons]
-    return Suggestion(cartons=chosen, unfit=sorted(set(unfit)))
+    return [(next(t for t in by_size if holds(t, content)), content) for _, content in cartons], unfit
+
+
+def suggest(types: list[CartonType], units: list[Unit], unmeasured: list[str]) -> Suggestion:
+    """Cartons for these units, smallest boxes that hold them (see the module's docstring)."""
+    cartons, unfit = plan(types, units)
+    return Suggestion(cartons=[t.code for t, _ in cartons], unfit=sorted({*unmeasured, *(u.sku for u in unfit)}))
 
 
 async def suggest_for(conn: asyncpg.Connection, left: dict[int, int]) -> Suggestion:

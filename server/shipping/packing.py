@@ -210,7 +210,8 @@ async def pack(conn: asyncpg.Connection, carton_id: int, data: PackScan, user: t
     try:
         match = await match_forms(conn, forms, data.item)
     except NotFound:
-        raise Invalid.field("item", f"barcode {data.item!r} is not an item we know; scan the item's own barcode") from None
+        said = scans.split_symbology(data.item)[1]
+        raise Invalid.field("item", f"barcode {said!r} is not an item we know; scan the item's own barcode") from None
     found = scans.parse(data.item)
     serial = data.serial or (found.serial if isinstance(found, scans.Item) else None)
     lot = data.lot or scanned_lot
