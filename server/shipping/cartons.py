@@ -63,30 +63,55 @@ def _inner(t: CartonType) -> tuple[int, int, int]:
 
 def holds(t: CartonType, units: list[Unit]) -> bool:
     """Whether the carton type takes these units, by the guarantees of the module's docstring."""
+    return _takes(t, _Load.of(units))
+
+
+class _Load(msgspec.Struct):
+    """What a carton's units add up to: enough to check one more unit without adding them all again."""
+
+    dims: tuple[int, int, int] = (0, 0, 0)  # the largest of each sorted dimension
+    weight_g: int = 0
+    volume: int = 0
+
+    @classmethod
+    def of(cls, units: list[Unit]) -> "_Load":
+        load = cls()
+        for unit in units:
+            load = load.plus(unit)
+        return load
+
+    def plus(self, unit: Unit) -> "_Load":
+        return _Load(tuple(max(a, b) for a, b in zip(self.dims, unit.dims)), self.weight_g + unit.weight_g,
+                     self.volume + unit.volume)
+
+
+def _takes(t: CartonType, load: _Load) -> bool:
     inner = _inner(t)
     return (
-        all(all(u <= i for u, i in zip(unit.dims, inner)) for unit in units)
-        and sum(u.weight_g for u in units) + t.tare_g <= t.max_weight_g
-        and sum(u.volume for u in units) <= FILL * inner[0] * inner[1] * inner[2]
+        all(u <= i for u, i in zip(load.dims, inner))
+        and load.weight_g + t.tare_g <= t.max_weight_g
+        and load.volume <= FILL * inner[0] * inner[1] * inner[2]
     )
 
 
 def plan(types: list[CartonType], units: list[Unit]) -> tuple[list[tuple[CartonType, list[Unit]]], list[Unit]]:
     """Each carton with the units it takes, and the units no carton takes."""
     by_size = sorted(types, key=lambda t: t.length_mm * t.width_mm * t.height_mm)
-    cartons: list[tuple[CartonType, list[Unit]]] = []
+    cartons: list[tuple[CartonType, list[Unit], _Load]] = []
     unfit: list[Unit] = []
     for unit in sorted(units, key=lambda u: u.volume, reverse=True):
-        home = next((c for c in cartons if holds(c[0], [*c[1], unit])), None)
+        home = next((n for n, (t, _, load) in enumerate(cartons) if _takes(t, load.plus(unit))), None)
         if home is not None:
-            home[1].append(unit)
+            carton_type, content, load = cartons[home]
+            content.append(unit)
+            cartons[home] = (carton_type, content, load.plus(unit))
             continue
-        biggest = next((t for t in reversed(by_size) if holds(t, [unit])), None)
+        biggest = next((t for t in reversed(by_size) if _takes(t, _Load().plus(unit))), None)
         if biggest is None:
             unfit.append(unit)
         else:
-            cartons.append((biggest, [unit]))
-    return [(next(t for t in by_size if holds(t, content)), content) for _, content in cartons], unfit
+            cartons.append((biggest, [unit], _Load().plus(unit)))
+    return [(next(t for t in by_size if _takes(t, load)), content) for _, content, load in cartons], unfit
 
 
 def suggest(types: list[CartonType], units: list[Unit], unmeasured: list[str]) -> Suggestion:
