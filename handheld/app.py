@@ -1,5 +1,6 @@
 """The Kivy app: screens that draw what the flows say, scans from the scanner handed to the UI
-thread, the offline queue drained in the background. No rule lives here."""
+thread, the offline queue drained in the background, labels printed off the UI thread, and a
+refused replay held on the screen until the picker acknowledges it. No rule lives here."""
 
 import threading
 import time
@@ -18,10 +19,20 @@ from handheld.flows.login import LoginFlow
 from handheld.flows.lookup import LookupFlow
 from handheld.flows.moving import MoveFlow
 from handheld.flows.picking import PickFlow
+from handheld.flows.refusals import RefusalFlow, RefusalView
 from handheld.offline import OfflineQueue, drain
+from handheld.printing import LabelPrinter
 from handheld.scanner import KeyboardWedge, Scan, SerialScanner
-from handheld.screens import LoginScreen, LookupScreen, MoveScreen, PickScreen
+from handheld.screens import (
+    LoginScreen,
+    LookupScreen,
+    MoveScreen,
+    PickScreen,
+    RefusedScreen,
+)
+from handheld.settings import Settings
 from handheld.sounds import sound_files
+from handheld.vibration import vibrate
 
 KEY_F1, KEY_F2 = 282, 283  # Short, Skip
 
@@ -31,17 +42,21 @@ Builder.load_file(str(Path(__file__).with_name("screens") / "handheld.kv"))
 class HandheldApp(App):
     title = "WMS handheld"
 
-    def __init__(self, server: str, data_dir: Path, device: str, scanner: str | None = None,
-                 baudrate: int = 9600, suffix: str = "CR", idle_logout_seconds: float = 1800, **kwargs) -> None:
+    def __init__(self, settings: Settings, data_dir: Path, idle_logout_seconds: float = 1800, **kwargs) -> None:
         super().__init__(**kwargs)
         data_dir.mkdir(parents=True, exist_ok=True)
-        self.api = ApiClient(server)
+        self.api = ApiClient(settings.server)
         self.queue = OfflineQueue(data_dir / "queue.sqlite")
+        printer = LabelPrinter(settings.printer, settings.baud)
         self.login = LoginFlow(self.api, data_dir)
-        self.picking = PickFlow(self.api, self.queue, device)
-        self.looking = LookupFlow(self.api)
-        self.moving = MoveFlow(self.api, self.queue, device)
-        self.scanner = SerialScanner(scanner, self._from_scanner, baudrate, suffix) if scanner else None
+        self.picking = PickFlow(self.api, self.queue, settings.device)
+        self.looking = LookupFlow(self.api, printer)
+        self.moving = MoveFlow(self.api, self.queue, settings.device, printer)
+        self.refusals = RefusalFlow(self.queue)
+        self.refused: RefusalView | None = None
+        self._before_refusal = "login"  # the screen a refusal took over, given back once it is read
+        self.scanner = (SerialScanner(settings.scanner, self._from_scanner, settings.baud, settings.suffix)
+                        if settings.scanner else None)
         self.wedge = KeyboardWedge(self._from_scanner)
         self.sounds = {name: SoundLoader.load(str(path)) for name, path in sound_files(data_dir / "sounds").items()}
         self._stopping = threading.Event()
@@ -54,6 +69,7 @@ class HandheldApp(App):
         self.screens.add_widget(PickScreen(name="pick"))
         self.screens.add_widget(LookupScreen(name="lookup"))
         self.screens.add_widget(MoveScreen(name="move"))
+        self.screens.add_widget(RefusedScreen(name="refused"))
         Window.bind(on_textinput=lambda _, text: self.wedge.text(text), on_key_down=self._key)
         return self.screens
 
@@ -63,6 +79,7 @@ class HandheldApp(App):
             self._pick()
         else:
             self.screens.get_screen("login").show(view)
+        self._show_refusal()  # refused before the app was stopped, and not yet acknowledged
         if self.scanner:
             self.scanner.start()
         threading.Thread(target=self._send, name="sender", daemon=True).start()
@@ -79,10 +96,12 @@ class HandheldApp(App):
         Clock.schedule_once(lambda _: self.scanned(scan.raw))  # from the reader's thread to the UI's
 
     def _key(self, window, key, scancode, codepoint, modifiers) -> bool:
-        """Enter ends a wedge scanner's scan; the F-keys do what the buttons do, for gloves."""
+        """Enter ends a wedge scanner's scan, or is the OK key when nothing was typed; the F-keys do
+        what the buttons do, for gloves."""
         self._last_action = time.monotonic()
         if key == 13:
-            self.wedge.enter()
+            if not self.wedge.enter():
+                self.enter()
             return True
         if self.screens.current == "pick" and key in (KEY_F1, KEY_F2):
             (self.short if key == KEY_F1 else self.skip)()
@@ -97,34 +116,68 @@ class HandheldApp(App):
 
     def scanned(self, raw: str) -> None:
         self._last_action = time.monotonic()
-        if self.screens.current == "login":
-            view = self.login.scan(raw)
-            self.screens.get_screen("login").show(view)
-            self._signal(view.feedback)
-            return
-        if self.screens.current in ("lookup", "move"):
-            view = (self.looking if self.screens.current == "lookup" else self.moving).scan(raw)
+        screen = self.screens.current
+        flow = {"login": self.login, "pick": self.picking, "lookup": self.looking, "move": self.moving,
+                "refused": self.refusals}[screen]
+        view = flow.scan(raw)
+        if view is not None:
             self.screens.current_screen.show(view)
             self._signal(view.feedback)
-            return
-        view = self.picking.scan(raw)
-        self.screens.get_screen("pick").show(view)
-        self._signal(view.feedback)
+
+    # -- taps: the number pads (PIN, counts), the buttons ------------------------------------------
 
     def key(self, digit: str) -> None:
-        self.screens.get_screen("login").show(self.login.key(digit))
+        if self.screens.current == "login":
+            self.screens.get_screen("login").show(self.login.key(digit))
+        elif self.screens.current in ("pick", "move"):
+            self.screens.current_screen.keyed = (self.screens.current_screen.keyed + digit)[:4]
 
-    def clear_pin(self) -> None:
-        self.login.pin = ""
-        self.screens.get_screen("login").show(self.login.key(""))
+    def clear(self) -> None:
+        if self.screens.current == "login":
+            self.login.pin = ""
+            self.screens.get_screen("login").show(self.login.key(""))
+        elif self.screens.current in ("pick", "move"):
+            self.screens.current_screen.keyed = ""
 
-    def submit_pin(self) -> None:
-        view = self.login.submit()
-        self._signal(view.feedback)
-        if view.step == "logged_in":
-            self._pick()
+    def enter(self) -> None:
+        """OK: the PIN, a keyed count, or a refusal read."""
+        screen = self.screens.current
+        if screen == "login":
+            view = self.login.submit()
+            self._signal(view.feedback)
+            if view.step == "logged_in":
+                self._pick()
+            else:
+                self.screens.get_screen("login").show(view)
+        elif screen == "refused":
+            self.acknowledge()
+        elif screen in ("pick", "move") and self.screens.current_screen.keyed:
+            count, self.screens.current_screen.keyed = int(self.screens.current_screen.keyed), ""
+            view = (self.picking if screen == "pick" else self.moving).key_count(count)
+            self.screens.current_screen.show(view)
+            self._signal(view.feedback)
+
+    def acknowledge(self) -> None:
+        """The picker has read the refusal on the screen: the next one, or back to work."""
+        if self.refused is not None:
+            self.refused = self.refusals.acknowledge(self.refused.seq)
+        if self.refused is not None:
+            self.screens.get_screen("refused").show(self.refused)
+            self._signal(self.refused.feedback)
         else:
-            self.screens.get_screen("login").show(view)
+            self.screens.current = self._before_refusal
+
+    def print_label(self) -> None:
+        """Asking the printer's status can take seconds: done off the UI thread, shown when answered."""
+        screen = self.screens.current_screen
+        flow = self.looking if screen.name == "lookup" else self.moving
+        screen.say(Feedback("info", "Printing..."))
+
+        def printing() -> None:
+            view = flow.print_label()
+            Clock.schedule_once(lambda _: (screen.show(view), self._signal(view.feedback)))
+
+        threading.Thread(target=printing, name="printing", daemon=True).start()
 
     def lookup(self) -> None:
         self.screens.current = "lookup"
@@ -143,6 +196,18 @@ class HandheldApp(App):
 
     # -- output --------------------------------------------------------------------------------
 
+    def _show_refusal(self) -> None:
+        """A refused replay takes the screen until the picker has acknowledged it."""
+        if self.screens.current == "refused":
+            return
+        self.refused = self.refusals.first()
+        if self.refused is None:
+            return
+        self._before_refusal = self.screens.current
+        self.screens.get_screen("refused").show(self.refused)
+        self.screens.current = "refused"
+        self._signal(self.refused.feedback)
+
     def _pick(self) -> None:
         self.screens.current = "pick"
         self._show_pick(self.picking.start())
@@ -155,11 +220,15 @@ class HandheldApp(App):
         sound = self.sounds.get(feedback.kind) if feedback else None
         if sound is not None:
             sound.play()
+        if feedback:
+            vibrate(feedback.kind)
 
     def _send(self) -> None:
         """The queue drained whenever something waits: every second, for ever."""
         while not self._stopping.wait(1.0):
             if self.queue.waiting():
-                drain(self.queue, self.api.http)
+                drained = drain(self.queue, self.api.http)
                 waiting = len(self.queue.waiting())
-                Clock.schedule_once(lambda _: setattr(self.screens.get_screen("pick"), "waiting", waiting))
+                Clock.schedule_once(lambda _, waiting=waiting: setattr(self.screens.get_screen("pick"), "waiting", waiting))
+                if drained.refused:
+                    Clock.schedule_once(lambda _: self._show_refusal())

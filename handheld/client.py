@@ -23,13 +23,17 @@ class Refused(Exception):
         self.reason = reason
 
 
-def refusal(response: httpx.Response) -> Refused:
+def reason_of(status: int, answer: bytes) -> str:
+    """The server's reason, from its problem+json answer."""
     try:
-        problem = msgspec.json.decode(response.content, type=Problem)
-        reason = problem.errors[0].reason if problem.errors else problem.detail or problem.title
+        problem = msgspec.json.decode(answer, type=Problem)
     except msgspec.DecodeError:
-        reason = f"the server answered {response.status_code}"
-    return Refused(response.status_code, reason)
+        return f"the server answered {status}"
+    return problem.errors[0].reason if problem.errors else problem.detail or problem.title
+
+
+def refusal(response: httpx.Response) -> Refused:
+    return Refused(response.status_code, reason_of(response.status_code, response.content))
 
 
 class ApiClient:
@@ -62,13 +66,16 @@ class ApiClient:
             raise refusal(response)
         return msgspec.json.decode(response.content, type=Trip)
 
+    def sku(self, code: str) -> Sku:
+        response = self.http.get(f"/api/v1/skus/{code}")
+        if response.status_code != 200:
+            raise refusal(response)
+        return msgspec.json.decode(response.content, type=Sku)
+
     def barcodes(self, sku: str) -> dict[str, int]:
         """Each barcode of the SKU (GTINs as 14 digits, as the scan parser gives them) and how many
         units a scan of it is."""
-        response = self.http.get(f"/api/v1/skus/{sku}")
-        if response.status_code != 200:
-            raise refusal(response)
-        return {b.barcode: b.quantity for b in msgspec.json.decode(response.content, type=Sku).barcodes}
+        return {b.barcode: b.quantity for b in self.sku(sku).barcodes}
 
     def _get(self, path: str, params: dict | None = None) -> httpx.Response | None:
         """A read; None when the server says there is no such thing."""

@@ -1,6 +1,7 @@
 """Move: scan the bin to take from, the item (each scan a unit, a case its pack; or key the
 count), then the bin to put it in. The move is queued like every action and sent when it can be,
-once (its scan id is its Idempotency-Key)."""
+once (its scan id is its Idempotency-Key). The last bin or item scanned can have its label
+printed on the handheld's printer (a bin that lost its label, an item with none)."""
 
 import uuid
 
@@ -8,9 +9,11 @@ import httpx
 import msgspec
 
 from handheld.client import ApiClient, Refused
-from handheld.flows import Feedback
+from handheld.flows import Feedback, print_label
 from handheld.offline import OfflineQueue
+from handheld.printing import LabelPrinter
 from schema import scans
+from schema.locations import Location
 from schema.stock import Move
 
 
@@ -23,8 +26,9 @@ class MoveView(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class MoveFlow:
-    def __init__(self, api: ApiClient, queue: OfflineQueue, device: str) -> None:
-        self.api, self.queue, self.device = api, queue, device
+    def __init__(self, api: ApiClient, queue: OfflineQueue, device: str, printer: LabelPrinter | None = None) -> None:
+        self.api, self.queue, self.device, self.printer = api, queue, device, printer or LabelPrinter(None)
+        self.found: Location | str | None = None  # the last bin, or SKU's code, scanned: its label can be printed
         self._reset()
 
     def _reset(self) -> None:
@@ -41,7 +45,7 @@ class MoveFlow:
                 return self._from_bin(found)
             location = self.api.location(found.value.strip()) if isinstance(found, scans.Text) else None
             if location is not None and self.count:
-                return self._to_bin(location.code)
+                return self._to_bin(location)
             return self._item(found)
         except scans.ScanError as error:
             return self._view(Feedback("wrong", error.reason))
@@ -54,16 +58,24 @@ class MoveFlow:
         """The number pad, for many units at once."""
         if not self.sku:
             return self._view(Feedback("wrong", "Scan the item first"))
+        if count < 1:
+            return self._view(Feedback("wrong", "Key how many you move"))
         if count > self.held:
             return self._view(Feedback("wrong", f"Only {self.held} of {self.sku} in {self.source}"))
         self.count = count
         return self._view(Feedback("good", f"{count} x {self.sku}: scan the bin to put them in"))
 
+    def print_label(self) -> MoveView:
+        """The label of the last bin or item scanned; the printer's answer in words."""
+        if self.found is None:
+            return self._view(Feedback("wrong", "Scan a bin or an item to print its label"))
+        return self._view(print_label(self.printer, self.api, self.found))
+
     def _from_bin(self, found: scans.Scan) -> MoveView:
         location = self.api.location(found.value.strip()) if isinstance(found, scans.Text) else None
         if location is None:
             return self._view(Feedback("wrong", "Scan the bin to take from"))
-        self.source = location.code
+        self.source, self.found = location.code, location
         return self._view(Feedback("good", f"From {self.source}: scan the item"))
 
     def _item(self, found: scans.Scan) -> MoveView:
@@ -78,12 +90,14 @@ class MoveFlow:
         if not stock:
             return self._view(Feedback("wrong", f"{self.source} holds no {match.sku}"))
         self.sku, self.lot, self.expiry, self.held = match.sku, stock[0].lot, stock[0].expiry, stock[0].quantity
+        self.found = match.sku
         if self.count + match.quantity > self.held:
             return self._view(Feedback("wrong", f"Only {self.held} of {self.sku} in {self.source}"))
         self.count += match.quantity
         return self._view(Feedback("good", f"{self.count} x {self.sku}: scan more, or the bin to put them in"))
 
-    def _to_bin(self, target: str) -> MoveView:
+    def _to_bin(self, location: Location) -> MoveView:
+        target, self.found = location.code, location
         if target == self.source:
             return self._view(Feedback("wrong", f"That is {self.source} again: scan the bin to put them in"))
         move = Move(from_location=self.source, to_location=target, sku=self.sku, quantity=self.count, lot=self.lot,

@@ -1,9 +1,10 @@
 """Picking a trip: scan a tote, then for each task scan the bin, then the item (one unit a scan;
-a case barcode counts its pack) until the task is picked, and the next bin appears. A normal
-pick takes no tap. The trip and its items' barcodes are fetched once, so that a dead spot in the
+a case barcode counts its pack; for bulk, key the count on the number pad and scan the item once)
+until the task is picked, and the next bin appears. A normal pick takes no tap. The trip and its items' barcodes are fetched once, so that a dead spot in the
 Wi-Fi stops nothing: the bin and the item are checked here, every pick goes to the offline
 queue, and the server confirms it when it can be reached."""
 
+import uuid
 from typing import Literal
 
 import httpx
@@ -28,6 +29,7 @@ class PickView(msgspec.Struct, frozen=True, kw_only=True):
     description: str = ""
     wanted: int = 0  # units at this bin
     picked: int = 0
+    keyed: int = 0  # a count keyed on the number pad, for the next scan of the item
     progress: str = ""  # "3 of 12"
     tote: str = ""
     waiting: int = 0  # actions not yet confirmed by the server
@@ -43,6 +45,7 @@ class PickFlow:
         self.tote = ""
         self.at_bin = False
         self.picked = 0
+        self.keyed = 0
         self.units: dict[str, dict[str, int]] = {}  # SKU -> barcode form -> units a scan
 
     # -- starting ---------------------------------------------------------------------------
@@ -104,12 +107,16 @@ class PickFlow:
             return self._view(Feedback("wrong", f"Wrong item: {what}, take {task.sku} ({task.description})"))
         if isinstance(found, scans.Item) and found.lot and task.lot and found.lot != task.lot:
             return self._view(Feedback("wrong", f"Wrong lot: that is lot {found.lot}, take lot {task.lot}"))
-        units, left = forms[key], task.quantity - task.picked - self.picked
+        count = self.keyed or 1
+        units, left = forms[key] * count, task.quantity - task.picked - self.picked
         if units > left:
             return self._view(Feedback("wrong", f"Too many: {left} left here, that scan is {units}"))
         self.picked += units
-        scan = PickConfirm(scan_id=f"{self.device}-{task.id}-{self.picked}", location=task.location_barcode,
-                           item=raw, count=1, tote=self.tote)
+        self.keyed = 0
+        # every scan is a unit taken (or a keyed count of them), so every scan gets an id of its own:
+        # an id made from a count would repeat after a restart and the server would drop the unit
+        scan = PickConfirm(scan_id=f"{self.device}-{task.id}-{uuid.uuid4().hex[:16]}", location=task.location_barcode,
+                           item=raw, count=count, tote=self.tote)
         ApiClient.queue_confirm(self.queue, task.id, scan)
         if self.picked < task.quantity - task.picked:
             return self._view(Feedback("good", f"{task.quantity - task.picked - self.picked} more"))
@@ -117,8 +124,21 @@ class PickFlow:
 
     # -- taps ---------------------------------------------------------------------------------
 
+    def key_count(self, count: int) -> PickView:
+        """The number pad, for bulk: the next scan of the item counts `count` of it, sent as one pick."""
+        if self._step() != "scan_item":
+            return self._view(Feedback("wrong", "Scan the bin first, then key the count"))
+        task = self.todo[0]
+        left = task.quantity - task.picked - self.picked
+        if not 1 <= count <= left:
+            return self._view(Feedback("wrong", f"Key 1 to {left}: {left} left here"))
+        self.keyed = count
+        return self._view(Feedback("info", f"{count} x {task.sku}: scan the item once"))
+
     def short(self, reason: Literal["empty", "not_enough", "damaged"] = "not_enough") -> PickView:
         """The bin holds fewer than asked: what was scanned stays picked, the rest is reported."""
+        if not self.todo:
+            return self._view(Feedback("info", "The trip is done"))
         task = self.todo[0]
         ApiClient.queue_short(self.queue, task.id, ShortPick(scan_id=f"{self.device}-{task.id}-short",
                                                               location=task.location_barcode, reason=reason))
@@ -126,9 +146,11 @@ class PickFlow:
 
     def skip(self) -> PickView:
         """Come back to this bin at the end of the trip."""
+        if not self.todo:
+            return self._view(Feedback("info", "The trip is done"))
         if len(self.todo) > 1 and not self.picked:
             self.todo.append(self.todo.pop(0))
-            self.at_bin = False
+            self.at_bin, self.keyed = False, 0
         return self._view(Feedback("info", f"Go to {self.todo[0].location}"))
 
     # -- where we are -------------------------------------------------------------------------
@@ -136,7 +158,7 @@ class PickFlow:
     def _next(self, feedback: Feedback) -> PickView:
         self.todo.pop(0)
         self.done_count += 1
-        self.at_bin, self.picked = False, 0
+        self.at_bin, self.picked, self.keyed = False, 0, 0
         if not self.todo:
             to = self.trip.tasks[-1].to_location or "packing"
             return self._view(Feedback("done", f"Trip done: take tote {self.tote} to {to}"))
@@ -159,5 +181,5 @@ class PickFlow:
         task = self.todo[0]
         total = len(self.trip.tasks)
         return PickView(step=step, feedback=feedback, bin=task.location, sku=task.sku, description=task.description,
-                        wanted=task.quantity - task.picked, picked=self.picked, progress=f"{self.done_count + 1} of {total}",
+                        wanted=task.quantity - task.picked, picked=self.picked, keyed=self.keyed, progress=f"{self.done_count + 1} of {total}",
                         tote=self.tote, waiting=waiting)

@@ -19,8 +19,10 @@ class KeyboardWedge:
         """Characters the scanner typed (a GS separator among them)."""
         self._typed.append(characters)
 
-    def enter(self) -> None:
-        """The scanner's Enter: what was typed since the last one is a scan (nothing: no scan)."""
+    def enter(self) -> bool:
+        """The scanner's Enter: what was typed since the last one is a scan (nothing: no scan, and
+        False, so the app takes it as the Enter key a person pressed)."""
         raw, self._typed = "".join(self._typed).strip("\r\n"), []
         if raw:
             self.sink(Scan(raw=raw, at=time.monotonic()))
+        return bool(raw)

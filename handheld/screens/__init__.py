@@ -3,13 +3,23 @@
 from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
+from handheld.flows import Feedback
 from handheld.flows.login import LoginView
 from handheld.flows.lookup import LookupView
 from handheld.flows.moving import MoveView
 from handheld.flows.picking import PickView
+from handheld.flows.refusals import RefusalView
 
 
-class LoginScreen(Screen):
+class Said:
+    """What every screen has: the last feedback's words and flash."""
+
+    def say(self, feedback: Feedback | None) -> None:
+        if feedback:
+            self.message, self.flash = feedback.message, feedback.kind
+
+
+class LoginScreen(Said, Screen):
     message = StringProperty("Scan your badge")
     badge = StringProperty("")
     pin_length = NumericProperty(0)
@@ -17,11 +27,10 @@ class LoginScreen(Screen):
 
     def show(self, view: LoginView) -> None:
         self.badge, self.pin_length = view.badge, view.pin_length
-        if view.feedback:
-            self.message, self.flash = view.feedback.message, view.feedback.kind
+        self.say(view.feedback)
 
 
-class PickScreen(Screen):
+class PickScreen(Said, Screen):
     bin = StringProperty("")
     item = StringProperty("")
     count = StringProperty("")
@@ -29,17 +38,18 @@ class PickScreen(Screen):
     progress = StringProperty("")
     waiting = NumericProperty(0)
     flash = StringProperty("info")
+    keyed = StringProperty("")  # digits on the number pad, not yet OK'd
 
     def show(self, view: PickView) -> None:
         self.bin = view.bin if view.step in ("go_to_bin", "scan_item") else ""
         self.item = f"{view.sku}  {view.description}" if view.sku else ""
-        self.count = f"{view.picked} / {view.wanted}" if view.step == "scan_item" else ""
+        keyed = f"   next scan x {view.keyed}" if view.keyed else ""
+        self.count = f"{view.picked} / {view.wanted}{keyed}" if view.step == "scan_item" else ""
         self.progress, self.waiting = view.progress, view.waiting
-        if view.feedback:
-            self.message, self.flash = view.feedback.message, view.feedback.kind
+        self.say(view.feedback)
 
 
-class LookupScreen(Screen):
+class LookupScreen(Said, Screen):
     title = StringProperty("Look up")
     lines = StringProperty("")
     message = StringProperty("Scan a bin or an item")
@@ -47,16 +57,27 @@ class LookupScreen(Screen):
 
     def show(self, view: LookupView) -> None:
         self.title, self.lines = view.title or self.title, "\n".join(view.lines)
-        if view.feedback:
-            self.message, self.flash = view.feedback.message, view.feedback.kind
+        self.say(view.feedback)
 
 
-class MoveScreen(Screen):
+class MoveScreen(Said, Screen):
     what = StringProperty("")
     message = StringProperty("Scan the bin to take from")
     flash = StringProperty("info")
+    keyed = StringProperty("")
 
     def show(self, view: MoveView) -> None:
         self.what = "  ".join(p for p in (view.source and f"from {view.source}", view.sku and f"{view.count} x {view.sku}") if p)
-        if view.feedback:
-            self.message, self.flash = view.feedback.message, view.feedback.kind
+        self.say(view.feedback)
+
+
+class RefusedScreen(Said, Screen):
+    what = StringProperty("")
+    reason = StringProperty("")
+    left = NumericProperty(0)
+    message = StringProperty("")
+    flash = StringProperty("wrong")
+
+    def show(self, view: RefusalView) -> None:
+        self.what, self.reason, self.left = view.what, view.reason, view.left
+        self.say(view.feedback)

@@ -1,10 +1,11 @@
 """Runs the real handheld app offscreen and does what a picker does, through a real pty scanner:
-`python tests/handheld/drive_app.py SERVER DATA_DIR SHOTS_DIR SCANS_JSON`. Prints one JSON line:
-the screens seen and the messages shown, each with its screenshot file. Its own process, so Kivy
-starts fresh each time."""
+`python tests/handheld/drive_app.py SERVER DATA_DIR SHOTS_DIR SCANS_JSON [PRINTER]`. Prints one
+JSON line: the screens seen and the messages shown, each with its screenshot file. Its own
+process, so Kivy starts fresh each time."""
 
 import json
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -22,23 +23,31 @@ Config.set("kivy", "log_enable", "0")
 from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
 
+import httpx  # noqa: E402
+
 from handheld.app import HandheldApp  # noqa: E402
+from handheld.settings import Settings  # noqa: E402
 
 server, data_dir, shots, steps = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), json.loads(sys.argv[4])
+printer = sys.argv[5] if len(sys.argv) > 5 else None
 shots.mkdir(parents=True, exist_ok=True)
 master, slave = os.openpty()
-app = HandheldApp(server, data_dir, "drive", os.ttyname(slave), suffix="CR")
+app = HandheldApp(Settings(server=server, device="drive", scanner=os.ttyname(slave), suffix="CR", printer=printer), data_dir)
 seen: list[dict] = []
 
 
 def screen_text() -> dict:
     screen = app.screens.current_screen
     return {"screen": screen.name, "message": getattr(screen, "message", ""), "flash": getattr(screen, "flash", ""),
-            "bin": getattr(screen, "bin", ""), "waiting": getattr(screen, "waiting", 0)}
+            "bin": getattr(screen, "bin", ""), "waiting": getattr(screen, "waiting", 0),
+            "progress": getattr(screen, "progress", ""), "count": getattr(screen, "count", ""),
+            "reason": getattr(screen, "reason", "")}
 
 
 def run(steps: list[list]):
-    """Each step: ["scan", text] | ["key", digits] | ["ok"] | ["tap", method] | ["shot", name] | ["sent"]."""
+    """Each step: ["scan", text] | ["key", digits] | ["ok"] | ["tap", method] | ["shot", name] | ["sent"]
+    | ["wait", seconds] | ["supervisor", method, path, body] (a supervisor's call to the server meanwhile)
+    | ["kill"] (the battery pulled: what was seen is printed, then SIGKILL)."""
     yield 0.5
     for step in steps:
         kind = step[0]
@@ -50,8 +59,16 @@ def run(steps: list[list]):
                 app.key(digit)
             yield 0.1
         elif kind == "ok":
-            app.submit_pin()
+            app.enter()
             yield 0.6
+        elif kind == "wait":
+            yield step[1]
+        elif kind == "supervisor":
+            answer = httpx.request(step[1], server + step[2], json=step[3], headers={"Authorization": "Bearer test-token-supervisor"})
+            assert answer.is_success, answer.text
+        elif kind == "kill":
+            print(json.dumps(seen), flush=True)
+            os.kill(os.getpid(), signal.SIGKILL)
         elif kind == "tap":
             getattr(app, step[1])()
             yield 0.3
@@ -59,7 +76,7 @@ def run(steps: list[list]):
             deadline = time.monotonic() + 15
             while app.queue.waiting() and time.monotonic() < deadline:
                 yield 0.2
-            yield 1.2  # the screen hears it within a second
+            yield 1.5  # the screen hears it within a second
         elif kind == "shot":
             path = Window.screenshot(name=str(shots / f"{step[1]}.png"))
             seen.append(screen_text() | {"shot": step[1], "file": path})
