@@ -1,6 +1,7 @@
 """`wms handheld --server URL [--scanner PORT_OR_URL] [--printer PRINTER]`: the app on a Linux
-handheld or a PC. Set up once: the settings given are kept in the data directory, and the next
-`wms handheld` with no arguments starts with them ("none" clears the scanner or printer)."""
+handheld or a PC; with `--station NAME [--station-printer PRINTER] [--scale PORT]`, a pack station.
+Set up once: the settings given are kept in the data directory, and the next `wms handheld` with
+no arguments starts with them ("none" clears the scanner or printer)."""
 
 import argparse
 import os
@@ -21,10 +22,13 @@ def configure(argv: list[str] | None = None) -> tuple[Settings, Path]:
     parser.add_argument("--suffix", choices=["CR", "LF", "CRLF"], help="what ends a scan (CR)")
     parser.add_argument("--printer", help="tcp://HOST:9100, a Bluetooth/serial device or pyserial URL, or none")
     parser.add_argument("--device", help="this handheld's name, in every scan id (the host name)")
+    parser.add_argument("--station", help="a pack station's name: the app opens on the pack screen (none: a picker's handheld)")
+    parser.add_argument("--station-printer", help="the server's printer (by name) the station's carton labels print on")
+    parser.add_argument("--scale", help="the pack station's scale: a serial device or pyserial URL, or none")
     parser.add_argument("--data", type=Path, default=Path.home() / ".wms-handheld", help="set-up, offline queue, session")
     args = parser.parse_args(argv)
     given = {k: v for k, v in vars(args).items() if v is not None and k != "data"}
-    given |= {k: None for k in ("scanner", "printer") if given.get(k) == "none"}
+    given |= {k: None for k in ("scanner", "printer", "station", "station_printer", "scale") if given.get(k) == "none"}
     settings = msgspec.structs.replace(load(args.data), **given)
     if not settings.device:
         settings = msgspec.structs.replace(settings, device=socket.gethostname())

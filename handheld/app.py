@@ -18,15 +18,18 @@ from handheld.flows import Feedback
 from handheld.flows.login import LoginFlow
 from handheld.flows.lookup import LookupFlow
 from handheld.flows.moving import MoveFlow
+from handheld.flows.packing import PackFlow
 from handheld.flows.picking import PickFlow
 from handheld.flows.refusals import RefusalFlow, RefusalView
 from handheld.offline import OfflineQueue, drain
 from handheld.printing import LabelPrinter
+from handheld.scale import Scale
 from handheld.scanner import KeyboardWedge, Scan, SerialScanner
 from handheld.screens import (
     LoginScreen,
     LookupScreen,
     MoveScreen,
+    PackScreen,
     PickScreen,
     RefusedScreen,
 )
@@ -53,6 +56,9 @@ class HandheldApp(App):
         self.looking = LookupFlow(self.api, printer)
         self.moving = MoveFlow(self.api, self.queue, settings.device, printer)
         self.refusals = RefusalFlow(self.queue)
+        self.station = settings.station
+        self.scale = Scale(settings.scale, on_reading=self._weighed) if settings.scale else None
+        self.packing = PackFlow(self.api, self.queue, settings.device, settings.station or "", settings.station_printer, self.scale)
         self.refused: RefusalView | None = None
         self._before_refusal = "login"  # the screen a refusal took over, given back once it is read
         self.scanner = (SerialScanner(settings.scanner, self._from_scanner, settings.baud, settings.suffix)
@@ -70,18 +76,21 @@ class HandheldApp(App):
         self.screens.add_widget(LookupScreen(name="lookup"))
         self.screens.add_widget(MoveScreen(name="move"))
         self.screens.add_widget(RefusedScreen(name="refused"))
+        self.screens.add_widget(PackScreen(name="pack", station=self.station or ""))
         Window.bind(on_textinput=lambda _, text: self.wedge.text(text), on_key_down=self._key)
         return self.screens
 
     def on_start(self) -> None:
         view = self.login.resume()
         if view.step == "logged_in":
-            self._pick()
+            self._to_work()
         else:
             self.screens.get_screen("login").show(view)
         self._show_refusal()  # refused before the app was stopped, and not yet acknowledged
         if self.scanner:
             self.scanner.start()
+        if self.scale:
+            self.scale.start()
         threading.Thread(target=self._send, name="sender", daemon=True).start()
         Clock.schedule_interval(self._idle, 10)
 
@@ -89,6 +98,8 @@ class HandheldApp(App):
         self._stopping.set()
         if self.scanner:
             self.scanner.stop()
+        if self.scale:
+            self.scale.stop()
 
     # -- input ---------------------------------------------------------------------------------
 
@@ -110,7 +121,7 @@ class HandheldApp(App):
 
     def _idle(self, _) -> None:
         """Log out a handheld left alone, so the next picker does not pick as this one."""
-        if self.screens.current == "pick" and time.monotonic() - self._last_action > self.idle_logout_seconds:
+        if self.screens.current in ("pick", "pack") and time.monotonic() - self._last_action > self.idle_logout_seconds:
             self.screens.current = "login"
             self.screens.get_screen("login").show(self.login.logout())
 
@@ -118,7 +129,7 @@ class HandheldApp(App):
         self._last_action = time.monotonic()
         screen = self.screens.current
         flow = {"login": self.login, "pick": self.picking, "lookup": self.looking, "move": self.moving,
-                "refused": self.refusals}[screen]
+                "refused": self.refusals, "pack": self.packing}[screen]
         view = flow.scan(raw)
         if view is not None:
             self.screens.current_screen.show(view)
@@ -129,14 +140,14 @@ class HandheldApp(App):
     def key(self, digit: str) -> None:
         if self.screens.current == "login":
             self.screens.get_screen("login").show(self.login.key(digit))
-        elif self.screens.current in ("pick", "move"):
-            self.screens.current_screen.keyed = (self.screens.current_screen.keyed + digit)[:4]
+        elif self.screens.current in ("pick", "move", "pack"):
+            self.screens.current_screen.keyed = (self.screens.current_screen.keyed + digit)[:6 if self.screens.current == "pack" else 4]
 
     def clear(self) -> None:
         if self.screens.current == "login":
             self.login.pin = ""
             self.screens.get_screen("login").show(self.login.key(""))
-        elif self.screens.current in ("pick", "move"):
+        elif self.screens.current in ("pick", "move", "pack"):
             self.screens.current_screen.keyed = ""
 
     def enter(self) -> None:
@@ -146,14 +157,14 @@ class HandheldApp(App):
             view = self.login.submit()
             self._signal(view.feedback)
             if view.step == "logged_in":
-                self._pick()
+                self._to_work()
             else:
                 self.screens.get_screen("login").show(view)
         elif screen == "refused":
             self.acknowledge()
-        elif screen in ("pick", "move") and self.screens.current_screen.keyed:
+        elif screen in ("pick", "move", "pack") and self.screens.current_screen.keyed:
             count, self.screens.current_screen.keyed = int(self.screens.current_screen.keyed), ""
-            view = (self.picking if screen == "pick" else self.moving).key_count(count)
+            view = {"pick": self.picking, "move": self.moving, "pack": self.packing}[screen].key_count(count)
             self.screens.current_screen.show(view)
             self._signal(view.feedback)
 
@@ -178,6 +189,15 @@ class HandheldApp(App):
             Clock.schedule_once(lambda _: (screen.show(view), self._signal(view.feedback)))
 
         threading.Thread(target=printing, name="printing", daemon=True).start()
+
+    def close_carton(self) -> None:
+        self._show_pack(self.packing.close())
+
+    def ship(self) -> None:
+        self._show_pack(self.packing.ship())
+
+    def reprint(self) -> None:
+        self._show_pack(self.packing.reprint())
 
     def lookup(self) -> None:
         self.screens.current = "lookup"
@@ -208,9 +228,22 @@ class HandheldApp(App):
         self.screens.current = "refused"
         self._signal(self.refused.feedback)
 
-    def _pick(self) -> None:
-        self.screens.current = "pick"
-        self._show_pick(self.picking.start())
+    def _to_work(self) -> None:
+        """A pack station packs; a handheld picks."""
+        if self.station:
+            self.screens.current = "pack"
+        else:
+            self.screens.current = "pick"
+            self._show_pick(self.picking.start())
+
+    def _show_pack(self, view) -> None:
+        self.screens.get_screen("pack").show(view)
+        self._signal(view.feedback)
+
+    def _weighed(self, reading) -> None:
+        """The scale's reading on the screen as it changes (from the scale's thread to the UI's)."""
+        shown = f"{reading.grams / 1000:.3f} kg" + ("" if reading.stable else " ...")
+        Clock.schedule_once(lambda _: setattr(self.screens.get_screen("pack"), "weight", shown))
 
     def _show_pick(self, view) -> None:
         self.screens.get_screen("pick").show(view)

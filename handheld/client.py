@@ -10,6 +10,8 @@ from schema.catalog import BarcodeMatch, Sku
 from schema.common import Page, Problem
 from schema.locations import Location
 from schema.picking import PickConfirm, ShortPick, Trip, TripRequest
+from schema.printing import PrintJob
+from schema.shipping import Carton, CartonClose, CartonClosed, CartonOpen, CartonPrint, CartonType, PackOrder, PackScan, ShipmentOut
 from schema.stock import OnHand
 from schema.users import Session
 
@@ -58,13 +60,16 @@ class ApiClient:
 
     def next_trip(self, request: TripRequest) -> Trip | None:
         """The picker's trip (the one they hold, or the next they can reach); None: no work."""
-        response = self.http.post("/api/v1/picking/next", content=msgspec.json.encode(request),
-                                  headers={"Content-Type": "application/json"})
+        return self._ask("/api/v1/picking/next", request, Trip)
+
+    def _ask(self, path: str, body: msgspec.Struct | dict, answer: type):
+        """A question asked by POST (it finds, it changes nothing): its answer, or None for a 404."""
+        response = self.http.post(path, content=msgspec.json.encode(body), headers={"Content-Type": "application/json"})
         if response.status_code == 404:
             return None
         if response.status_code != 200:
             raise refusal(response)
-        return msgspec.json.decode(response.content, type=Trip)
+        return msgspec.json.decode(response.content, type=answer)
 
     def sku(self, code: str) -> Sku:
         response = self.http.get(f"/api/v1/skus/{code}")
@@ -98,6 +103,41 @@ class ApiClient:
         params = {k: v for k, v in (("sku", sku), ("location", location)) if v}
         found = self._get("/api/v1/stock", params)
         return msgspec.json.decode(found.content, type=Page[OnHand]).items if found else []
+
+    def _post(self, path: str, body: msgspec.Struct | None = None, key: str | None = None) -> httpx.Response:
+        """An action the station waits for (it needs its answer: an SSCC, a tracking number); the
+        key makes a resend after a lost answer do nothing twice."""
+        headers = {"Content-Type": "application/json"} | ({"Idempotency-Key": key} if key else {})
+        response = self.http.post(path, content=msgspec.json.encode(body) if body is not None else b"", headers=headers)
+        if not response.is_success:
+            raise refusal(response)
+        return response
+
+    def pack_find(self, scan: str) -> PackOrder | None:
+        return self._ask("/api/v1/packing/find", {"scan": scan}, PackOrder)
+
+    def pack_order(self, order_id: int) -> PackOrder:
+        return msgspec.json.decode(self._get(f"/api/v1/packing/orders/{order_id}").content, type=PackOrder)
+
+    def carton_types(self) -> list[CartonType]:
+        return msgspec.json.decode(self._get("/api/v1/shipping/carton-types").content, type=list[CartonType])
+
+    def open_carton(self, order_id: int, data: CartonOpen, key: str) -> Carton:
+        return msgspec.json.decode(self._post(f"/api/v1/packing/orders/{order_id}/cartons", data, key).content, type=Carton)
+
+    def close_carton(self, carton_id: int, data: CartonClose, key: str) -> CartonClosed:
+        return msgspec.json.decode(self._post(f"/api/v1/packing/cartons/{carton_id}/close", data, key).content, type=CartonClosed)
+
+    def ship_order(self, order_id: int, key: str) -> list[ShipmentOut]:
+        return msgspec.json.decode(self._post(f"/api/v1/shipping/orders/{order_id}/ship", None, key).content,
+                                   type=list[ShipmentOut])
+
+    def print_carton(self, carton_id: int, data: CartonPrint) -> list[PrintJob]:
+        return msgspec.json.decode(self._post(f"/api/v1/packing/cartons/{carton_id}/labels", data).content, type=list[PrintJob])
+
+    @staticmethod
+    def queue_pack(queue: OfflineQueue, carton_id: int, scan: PackScan) -> int:
+        return queue.add(scan.scan_id, "POST", f"/api/v1/packing/cartons/{carton_id}/items", msgspec.json.encode(scan))
 
     @staticmethod
     def queue_confirm(queue: OfflineQueue, task_id: int, scan: PickConfirm) -> int:

@@ -1,5 +1,5 @@
 """The handheld's set-up, made once: which server, this device's name, the scanner (port, baud,
-suffix) and the printer, kept as settings.json in the data directory, so that `wms handheld`
+suffix), the printer, and for a pack station its name, label printer and scale, kept as settings.json in the data directory, so that `wms handheld`
 with no arguments starts the app as it was last set up. Arguments given change it, and are kept."""
 
 from pathlib import Path
@@ -16,6 +16,11 @@ class Settings(msgspec.Struct, kw_only=True):
     baud: int = 9600
     suffix: Suffix = "CR"
     printer: str | None = None  # tcp://HOST:9100, a serial device or pyserial URL; None: no printer
+    # A pack station: its name (the app opens on the pack screen), the server's printer its carton
+    # labels go to (print jobs: retried, visible), and its serial scale.
+    station: str | None = None
+    station_printer: str | None = None
+    scale: str | None = None
 
 
 def load(data_dir: Path) -> Settings:

@@ -7,6 +7,7 @@ from handheld.flows import Feedback
 from handheld.flows.login import LoginView
 from handheld.flows.lookup import LookupView
 from handheld.flows.moving import MoveView
+from handheld.flows.packing import PackView
 from handheld.flows.picking import PickView
 from handheld.flows.refusals import RefusalView
 
@@ -80,4 +81,22 @@ class RefusedScreen(Said, Screen):
 
     def show(self, view: RefusalView) -> None:
         self.what, self.reason, self.left = view.what, view.reason, view.left
+        self.say(view.feedback)
+
+
+class PackScreen(Said, Screen):
+    station = StringProperty("")
+    order = StringProperty("")
+    ship_to = StringProperty("")
+    lines = StringProperty("")
+    carton = StringProperty("")
+    suggestion = StringProperty("")
+    weight = StringProperty("")
+    message = StringProperty("Scan a tote or an order")
+    flash = StringProperty("info")
+    keyed = StringProperty("")  # a weight in grams, for a station without a scale
+
+    def show(self, view: PackView) -> None:
+        self.order, self.ship_to, self.lines = view.order, view.ship_to, "\n".join(view.lines)
+        self.carton, self.suggestion, self.weight = view.carton, view.suggestion, view.weight
         self.say(view.feedback)

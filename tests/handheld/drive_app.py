@@ -1,7 +1,8 @@
 """Runs the real handheld app offscreen and does what a picker does, through a real pty scanner:
 `python tests/handheld/drive_app.py SERVER DATA_DIR SHOTS_DIR SCANS_JSON [PRINTER]`. Prints one
 JSON line: the screens seen and the messages shown, each with its screenshot file. Its own
-process, so Kivy starts fresh each time."""
+process, so Kivy starts fresh each time. DRIVE_SETTINGS (JSON) adds to the app's settings, with
+"scale": "pty" for a scale on a pty of its own; DRIVE_SIZE sets the window (480x800: a handheld)."""
 
 import json
 import os
@@ -16,8 +17,9 @@ os.environ.setdefault("KIVY_NO_CONSOLELOG", "1")
 
 from kivy.config import Config  # noqa: E402
 
-Config.set("graphics", "width", "480")
-Config.set("graphics", "height", "800")
+WIDTH, HEIGHT = os.environ.get("DRIVE_SIZE", "480x800").split("x")
+Config.set("graphics", "width", WIDTH)
+Config.set("graphics", "height", HEIGHT)
 Config.set("kivy", "log_enable", "0")
 
 from kivy.clock import Clock  # noqa: E402
@@ -32,7 +34,12 @@ server, data_dir, shots, steps = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3
 printer = sys.argv[5] if len(sys.argv) > 5 else None
 shots.mkdir(parents=True, exist_ok=True)
 master, slave = os.openpty()
-app = HandheldApp(Settings(server=server, device="drive", scanner=os.ttyname(slave), suffix="CR", printer=printer), data_dir)
+extra = json.loads(os.environ.get("DRIVE_SETTINGS", "{}"))
+if extra.get("scale") == "pty":
+    scale_master, scale_slave = os.openpty()
+    extra["scale"] = os.ttyname(scale_slave)
+app = HandheldApp(Settings(server=server, device="drive", scanner=os.ttyname(slave), suffix="CR", printer=printer, **extra),
+                  data_dir)
 seen: list[dict] = []
 
 
@@ -41,13 +48,15 @@ def screen_text() -> dict:
     return {"screen": screen.name, "message": getattr(screen, "message", ""), "flash": getattr(screen, "flash", ""),
             "bin": getattr(screen, "bin", ""), "waiting": getattr(screen, "waiting", 0),
             "progress": getattr(screen, "progress", ""), "count": getattr(screen, "count", ""),
-            "reason": getattr(screen, "reason", "")}
+            "reason": getattr(screen, "reason", ""), "order": getattr(screen, "order", ""),
+            "carton": getattr(screen, "carton", ""), "weight": getattr(screen, "weight", "")}
 
 
 def run(steps: list[list]):
     """Each step: ["scan", text] | ["key", digits] | ["ok"] | ["tap", method] | ["shot", name] | ["sent"]
     | ["wait", seconds] | ["supervisor", method, path, body] (a supervisor's call to the server meanwhile)
-    | ["kill"] (the battery pulled: what was seen is printed, then SIGKILL)."""
+    | ["kill"] (the battery pulled: what was seen is printed, then SIGKILL) | ["weigh", line] (the scale
+    sends a reading)."""
     yield 0.5
     for step in steps:
         kind = step[0]
@@ -61,6 +70,9 @@ def run(steps: list[list]):
         elif kind == "ok":
             app.enter()
             yield 0.6
+        elif kind == "weigh":
+            os.write(scale_master, step[1].encode() + b"\r\n")
+            yield 0.4
         elif kind == "wait":
             yield step[1]
         elif kind == "supervisor":
