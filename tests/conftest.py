@@ -7,6 +7,7 @@ transactions for real.
 
 import asyncio
 import os
+import signal
 import uuid
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from server.core.database import embedded_server_url, with_database
 from server.core.migrations import migrate
 from server.core.settings import Settings
 from tests.seed import seed
+from tests.serving import free_port, serve
 
 # One template per test run, so two runs on one cluster do not drop each other's.
 TEMPLATE = f"wms_test_template_{os.getpid()}"
@@ -131,3 +133,13 @@ async def client(database_url):
 def bearer(role: str) -> dict[str, str]:
     """Headers of a logged-in user with this role (sessions made by tests/seed.py)."""
     return {"Authorization": f"Bearer test-token-{role}"}
+
+
+@pytest.fixture
+def served(database_url):
+    """A real `wms serve` on the test's database, stopped after the test: its base URL."""
+    port = free_port()
+    server = serve(database_url, port)
+    yield f"http://127.0.0.1:{port}"
+    server.send_signal(signal.SIGTERM)
+    server.wait(timeout=30)

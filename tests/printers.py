@@ -4,7 +4,6 @@
 """
 
 import asyncio
-import socket
 import time
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from labels.emulator import EmulatorThread
 from server.printing import policy
 from tests.conftest import bearer
+from tests.serving import free_port  # noqa: F401 (the printer tests take it from here)
 
 SHIPPING = {
     "kind": "shipping",
@@ -48,13 +48,6 @@ def emulator():
     on another thread and blocks the test's event loop while a request runs."""
     with EmulatorThread(render_png=False) as emu:
         yield emu
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (yet)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 async def add_printer(client, name: str, address: str, transport: str = "tcp", **extra) -> dict:

@@ -22,10 +22,9 @@ Config.set("graphics", "width", WIDTH)
 Config.set("graphics", "height", HEIGHT)
 Config.set("kivy", "log_enable", "0")
 
+import httpx  # noqa: E402
 from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
-
-import httpx  # noqa: E402
 
 from handheld.app import HandheldApp  # noqa: E402
 from handheld.settings import Settings  # noqa: E402

@@ -18,12 +18,9 @@ from handheld.flows.picking import PickFlow, PickView
 from handheld.offline import OfflineQueue, drain
 from handheld.scanner import SerialScanner
 from server.inventory.stock import check_ledger
-from tests.handheld.test_the_offline_queue_loses_nothing_and_repeats_nothing import (
-    PICKER,
-    serve,
-)
-from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port
+from tests.handheld.test_the_offline_queue_loses_nothing_and_repeats_nothing import PICKER
 from tests.picking_floor import BARCODES, orders, release, stock
+from tests.serving import free_port, serve
 
 APPLE_CASE = "14006381333938"  # a case of 12
 ITEM = {"APPLE": f"]E0{BARCODES['APPLE']}", "MILK": f"]C1010{BARCODES['MILK']}10L1"}

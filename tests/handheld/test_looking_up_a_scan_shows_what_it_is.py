@@ -5,9 +5,9 @@ import signal
 
 from handheld.client import ApiClient
 from handheld.flows.lookup import LookupFlow
-from tests.handheld.test_the_offline_queue_loses_nothing_and_repeats_nothing import PICKER, serve
-from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port
+from tests.handheld.test_the_offline_queue_loses_nothing_and_repeats_nothing import PICKER
 from tests.picking_floor import BARCODES, stock
+from tests.serving import free_port, serve
 
 
 async def test_a_bin_an_item_a_carton_and_noise_are_each_told_for_what_they_are(client, conn, database_url):

@@ -8,9 +8,9 @@ from handheld.client import ApiClient
 from handheld.flows.moving import MoveFlow
 from handheld.offline import OfflineQueue, drain
 from server.inventory.stock import check_ledger
-from tests.handheld.test_the_offline_queue_loses_nothing_and_repeats_nothing import PICKER, serve
-from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port
+from tests.handheld.test_the_offline_queue_loses_nothing_and_repeats_nothing import PICKER
 from tests.picking_floor import BARCODES, stock
+from tests.serving import free_port, serve
 
 
 async def test_items_scanned_from_one_bin_to_another_move_once(client, conn, database_url, tmp_path):

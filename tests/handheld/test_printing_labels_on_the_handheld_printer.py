@@ -12,11 +12,9 @@ from handheld.offline import OfflineQueue
 from handheld.printing import LabelPrinter, NotPrinted
 from labels.emulator import EmulatorThread
 from schema.locations import Location
-from tests.handheld.test_the_offline_queue_loses_nothing_and_repeats_nothing import (
-    PICKER,
-)
-from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port
+from tests.handheld.test_the_offline_queue_loses_nothing_and_repeats_nothing import PICKER
 from tests.picking_floor import BARCODES, stock
+from tests.serving import free_port
 
 BIN = Location(id=1, warehouse="WH1", code="A-01-02", barcode="A-01-02", kind="bin", type="pick_face", parent=None,
                pick_sequence=None, x=None, y=None, z=None, capacity=None, equipment=None, active=True)

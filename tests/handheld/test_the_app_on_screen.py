@@ -16,12 +16,9 @@ from pathlib import Path
 
 from labels.emulator import EmulatorThread
 from server.inventory.stock import check_ledger
-from tests.handheld.test_the_offline_queue_loses_nothing_and_repeats_nothing import (
-    serve,
-)
-from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port
 from tests.picking_floor import BARCODES, orders, release, stock
 from tests.seed import PIN
+from tests.serving import free_port, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 LOG_IN = [["scan", "BADGE-PICKER"], ["key", PIN], ["ok"]]

@@ -3,7 +3,6 @@ sent in order when the server can be reached. With the real `wms serve` down, th
 SIGKILL in the middle of the queue and started again, every scan is picked exactly once, a scan
 sent twice moves nothing twice, a refused scan waits for the picker, and the ledger agrees."""
 
-import os
 import signal
 import subprocess
 import sys
@@ -15,19 +14,10 @@ from handheld.client import ApiClient
 from handheld.offline import OfflineQueue, drain
 from schema.picking import PickConfirm, TripRequest
 from server.inventory.stock import check_ledger
-from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port, wait_healthy
 from tests.picking_floor import BARCODES, orders, release, stock
+from tests.serving import free_port, serve
 
 PICKER = "test-token-picker"
-
-
-def serve(database_url: str, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "server.cli", "serve", "--port", str(port)],
-        env=os.environ | {"WMS_DATABASE_URL": database_url}, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )
-    wait_healthy(f"http://127.0.0.1:{port}/health", server)
-    return server
 
 
 async def test_scans_queued_through_an_outage_and_a_crash_are_each_picked_once(client, conn, database_url, tmp_path):

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 
 from tests.channels import ADDRESS, make_channel
-from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port, wait_healthy
+from tests.serving import free_port, wait_healthy
 
 BIN = Path(sys.executable).parent
 

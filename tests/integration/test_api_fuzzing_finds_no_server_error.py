@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from tests.conftest import bearer
-from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port, wait_healthy
+from tests.serving import free_port, wait_healthy
 
 
 def test_generated_requests_to_every_operation_never_get_a_server_error(database_url, tmp_path):

@@ -14,7 +14,7 @@ from server.core.idempotency import Stored
 from server.core.problems import Conflict, Invalid
 from server.orders import intake
 from tests.channels import key, make_channel, order
-from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port, wait_healthy
+from tests.serving import free_port, wait_healthy
 
 
 def submission(shop, body: dict, idempotency_key: str | None = None) -> intake.Submission:

@@ -20,8 +20,8 @@ from server.core.problems import Invalid
 from server.floor import fast_confirmation, trips, waves
 from server.floor.fast_confirmation import Confirmation
 from server.inventory.stock import check_ledger
-from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port, wait_healthy
 from tests.picking_floor import BARCODES, log_in, orders, stock
+from tests.serving import free_port, wait_healthy
 
 
 async def floor(client, conn, pool, count: int) -> list[tuple[tuple[int, str], list]]:

@@ -2,32 +2,14 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 
 import psutil
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, process: subprocess.Popen, seconds: float = 60) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, process.stdout.read()
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                return {"status": response.status, "body": response.read().decode()}
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError("the server did not become healthy")
+from tests.serving import free_port, wait_healthy
 
 
 def postgres_processes(data_dir) -> list[psutil.Process]:

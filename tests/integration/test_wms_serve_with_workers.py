@@ -10,7 +10,8 @@ import urllib.request
 
 import psutil
 
-from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port, postgres_processes, wait_healthy
+from tests.integration.test_wms_serve_from_a_fresh_data_directory import postgres_processes
+from tests.serving import free_port, wait_healthy
 
 
 def uvicorn_workers(parent: int) -> list[psutil.Process]:

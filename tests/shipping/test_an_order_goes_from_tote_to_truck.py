@@ -5,7 +5,7 @@ day closed into a manifest the driver signs."""
 
 from server.inventory.stock import check_ledger
 from tests.conftest import bearer
-from tests.packing_floor import APPLE, MILK, close, find, open_carton, picked, scan, ship
+from tests.packing_floor import MILK, close, find, open_carton, picked, scan, ship
 
 
 async def test_a_picked_order_is_packed_shipped_and_manifested(client, conn):

@@ -9,9 +9,8 @@ import signal
 import httpx
 
 from server.inventory.stock import check_ledger
-from tests.handheld.test_the_offline_queue_loses_nothing_and_repeats_nothing import serve
-from tests.integration.test_wms_serve_from_a_fresh_data_directory import free_port
 from tests.packing_floor import APPLE, open_carton, picked
+from tests.serving import free_port, serve
 
 PACKER = {"Authorization": "Bearer test-token-packer"}
 UNITS = 6
