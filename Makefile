@@ -17,11 +17,12 @@ install-test: $(BIN)/python
 run: install
 	$(BIN)/wms serve --demo
 
-# CUPS (for the printer-queue tests) and Mesa's OpenGL (for the handheld app drawn offscreen)
-# are installed when we are root with apt-get.
+# CUPS (for the printer-queue tests), Mesa's OpenGL (for the handheld app drawn offscreen) and
+# poppler's pdftoppm (for the manifest's pages) are installed when we are root with apt-get.
 test: install-test
 	sh tests/labels/install_cups.sh
 	sh tests/handheld/install_gl.sh
+	sh tests/shipping/install_poppler.sh
 	$(BIN)/pytest
 
 # wrk (a C load generator) drives the single-order HTTP benchmark; installed when root with apt-get.
@@ -34,6 +35,7 @@ bench: install-test
 	$(BIN)/python -m bench.events
 	$(BIN)/python -m bench.picking
 	$(BIN)/python -m bench.handheld
+	$(BIN)/python -m bench.packing
 	$(BIN)/python bench/labels_bench.py
 	$(BIN)/python bench/walk_bench.py
 

@@ -12,10 +12,12 @@ import asyncpg
 
 from schema.catalog import Pack, SkuBarcode, SkuCreate
 from schema.locations import LocationCreate, WarehouseCreate
+from schema.shipping import CartonTypeIn
 from schema.users import UserCreate
 from server.auth import users
 from server.inventory import catalog, locations
 from server.inventory.stock import apply_movement
+from server.shipping import cartons
 
 WAREHOUSE = "MAIN"
 AISLES = 8
@@ -74,6 +76,16 @@ def case_gtin14(item: int) -> str:
 
 def bin_code(aisle: int, bay: int, level: int, side: str) -> str:
     return f"A{aisle:02d}-{bay:02d}-{level}-{side}"
+
+
+# The pack stations' boxes: a shoebox, a moving box and a big one (inner sizes, own weights).
+DEMO_CARTONS = [
+    CartonTypeIn(code="BOX-S", description="Small box", length_mm=300, width_mm=200, height_mm=150, tare_g=150, max_weight_g=10_000),
+    CartonTypeIn(code="BOX-M", description="Medium box", length_mm=400, width_mm=300, height_mm=250, tare_g=300,
+                 max_weight_g=20_000),
+    CartonTypeIn(code="BOX-L", description="Large box", length_mm=600, width_mm=400, height_mm=400, tare_g=600,
+                 max_weight_g=30_000),
+]
 
 
 def demo_locations() -> list[LocationCreate]:
@@ -164,6 +176,8 @@ async def load_demo(conn: asyncpg.Connection) -> bool:
             )
             admin_id = admin_id or user.id
         await _opening_stock(conn, admin_id)
+        for carton in DEMO_CARTONS:
+            await cartons.put_carton_type(conn, carton)
     return True
 
 

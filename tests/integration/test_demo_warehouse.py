@@ -24,6 +24,7 @@ async def test_the_demo_warehouse_has_everything_a_first_walkthrough_needs_and_l
         roles = {r["role"] for r in await conn.fetch("select role from users where badge is not null")}
         assert roles == {"supervisor", "receiver", "picker", "packer", "shipper"}  # an admin logs in by password only
         assert await conn.fetchval("select password_hash is not null from users where role = 'admin'")
+        assert await conn.fetchval("select count(*) from carton_types where active") == 3  # the pack station suggests from these
         assert (await check_ledger(conn)).consistent
     finally:
         await conn.close()
