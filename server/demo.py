@@ -12,11 +12,13 @@ import asyncpg
 
 from schema.catalog import Pack, SkuBarcode, SkuCreate
 from schema.locations import LocationCreate, WarehouseCreate
+from schema.printing import PrinterCreate
 from schema.shipping import CartonTypeIn
 from schema.users import UserCreate
 from server.auth import users
 from server.inventory import catalog, locations
 from server.inventory.stock import apply_movement
+from server.printing import printers
 from server.shipping import cartons
 
 WAREHOUSE = "MAIN"
@@ -178,6 +180,9 @@ async def load_demo(conn: asyncpg.Connection) -> bool:
         await _opening_stock(conn, admin_id)
         for carton in DEMO_CARTONS:
             await cartons.put_carton_type(conn, carton)
+        # where `wms printer-emulator` listens by default: the pack station prints with no hardware
+        await printers.create_printer(conn, PrinterCreate(name="PACK-1", transport="tcp", address="127.0.0.1:9100",
+                                                          location="pack station 1"))
     return True
 
 
