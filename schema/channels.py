@@ -12,7 +12,7 @@ ChannelKind = Literal["api", "shopify", "woocommerce"]
 EventType = Literal[
     "order.accepted", "order.allocated", "order.backordered", "order.picked", "order.packed",
     "order.shipped", "order.cancelled", "order.on_hold", "order.released", "order.ship_to_changed", "order.cancel_requested",
-    "order.shipment_voided", "stock.available_changed",
+    "order.shipment_voided", "stock.available_changed", "receipt.closed", "return.received",
 ]
 
 

@@ -10,6 +10,8 @@ T = TypeVar("T")
 
 Code = Annotated[str, Meta(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/:#-]*$")]
 Barcode = Annotated[str, Meta(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$")]
+# A scan as the scanner sent it: GS1 element strings keep their GS (0x1D) separators.
+ScanText = Annotated[str, Meta(min_length=1, max_length=256, pattern=r"^[\x1d\x21-\x7e]+$")]
 Text = Annotated[str, Meta(min_length=1, max_length=500)]
 OptionalText = Annotated[str, Meta(max_length=500)]
 # A quantity of base units; the upper bound keeps sums inside PostgreSQL's bigint.

@@ -8,7 +8,7 @@ from msgspec import Meta
 from schema.common import Barcode, Code, Text
 
 LocationKind = Literal["zone", "aisle", "bay", "level", "bin", "area"]
-LocationType = Literal["receiving", "storage", "pick_face", "packing", "staging", "shipping"]
+LocationType = Literal["receiving", "storage", "pick_face", "packing", "staging", "shipping", "quarantine"]
 Coordinate = Annotated[float, Meta(ge=-100_000, le=100_000)]
 
 

@@ -75,6 +75,20 @@ class Text(msgspec.Struct, frozen=True, kw_only=True, tag="text"):
 Scan = Item | Sscc | Text
 
 
+class Attributes(msgspec.Struct, frozen=True, kw_only=True, tag="attributes"):
+    """A GS1 barcode with a lot, expiry or serial and no GTIN: printed apart from the item's own
+    barcode on some cartons; a receiving screen holds it for the item scanned next."""
+
+    lot: str | None = None
+    expiry: datetime.date | None = None
+    serial: str | None = None
+    symbology: str | None = None
+
+
+# AIs such a barcode may carry: lot, production, best before, expiry, serial.
+_ATTRIBUTE_AIS = {"10", "11", "13", "15", "17", "21"}
+
+
 def split_symbology(scan: str) -> tuple[str | None, str]:
     """The AIM symbology identifier (or None) and the data after it; a line's CR/LF are dropped."""
     scan = scan.strip("\r\n")
@@ -100,6 +114,30 @@ def parse(scan: str) -> Scan:
     if _looks_like_element_strings(plain):
         return _element_strings(plain, symbology)
     return Text(value=data, symbology=symbology)
+
+
+def attributes(scan: str) -> Attributes | None:
+    """The lot, expiry and serial of a GS1 barcode that carries them without a GTIN (parse()
+    refuses it: it names no item); None for any other scan. Without a GS1 symbology identifier,
+    only data that reads wholly as such AIs counts, so a location or tote code is not taken for a lot."""
+    symbology, data = split_symbology(scan)
+    data = data.strip().strip(GS)
+    if not data or (symbology is not None and symbology not in GS1_SYMBOLOGIES) or data[:2] not in _ATTRIBUTE_AIS:
+        return None
+    try:
+        message = GS1Message.parse(data)
+    except biip.ParseError:
+        return None
+    elements = {e.ai.ai: e for e in message.element_strings}
+    if not elements or not set(elements) <= _ATTRIBUTE_AIS or ("17" in elements and elements["17"].date is None):
+        return None
+    expiry = elements.get("17") or elements.get("15")
+    return Attributes(
+        lot=elements["10"].value if "10" in elements else None,
+        expiry=expiry.date if expiry is not None else None,
+        serial=elements["21"].value if "21" in elements else None,
+        symbology=symbology,
+    )
 
 
 def _looks_like_element_strings(data: str) -> bool:

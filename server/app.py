@@ -45,6 +45,9 @@ from server.orders.routes import (
 from server.orders.webhook_delivery import webhook_worker
 from server.printing.routes import LabelController, PrinterController, PrintJobController
 from server.printing.worker import print_worker
+from server.receiving.routes import (
+    CountController, PutawayController, ReceiptController, ReceivingController, ReturnController, StorageController,
+)
 from server.shipping.routes import ManifestController, PackingController, ShippingController
 
 ROUTES = [
@@ -76,6 +79,12 @@ ROUTES = [
     PackingController,
     ShippingController,
     ManifestController,
+    ReceiptController,
+    ReceivingController,
+    StorageController,
+    PutawayController,
+    CountController,
+    ReturnController,
 ]
 
 

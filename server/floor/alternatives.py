@@ -2,13 +2,15 @@
 
 A picker who finds the task's bin blocked or hard to reach may scan another pickable bin of the
 same warehouse holding the same SKU, lot and expiry with enough units no order has reserved.
+A bin under count (a counter holds its count task) is blocked: its picks wait until the count is
+done, or go to another bin.
 The task's reservation then moves there, so the units picked are the ones reserved and every
 row's reserved count stays equal to what its reservations hold.
 """
 
 import asyncpg
 
-from server.core.problems import Invalid
+from server.core.problems import Conflict, Invalid
 from server.inventory.locations import PICKABLE_TYPES, STOCK_HOLDING_KINDS
 
 # The scanned location (by barcode, or by code within the task's warehouse) and the units there
@@ -58,6 +60,33 @@ select coalesce((select id from whole), (select id from split))
 """
 
 
+# A counter holds the bin's count: its stock must not move until the count is in.
+UNDER_COUNT = """
+select exists (select 1 from count_tasks where location_id = $1 and status = 'counting' and lease_until > now())
+"""
+
+# Other pickable bins with free units of the task's SKU, lot and expiry, not under count.
+OTHER_BINS = """
+select string_agg(l.code, ', ' order by l.pick_sequence nulls last, l.code)
+  from reservations r
+  join stock held on held.id = r.stock_id
+  join stock st on st.sku_id = held.sku_id and st.lot = held.lot and st.lpn = held.lpn
+                and st.expiry is not distinct from held.expiry and st.location_id <> held.location_id
+                and st.quantity - st.reserved >= $2
+  join locations l on l.id = st.location_id
+ where r.id = $1 and l.active and l.type = any($3::text[])
+   and not exists (select 1 from count_tasks c where c.location_id = l.id and c.status = 'counting' and c.lease_until > now())
+"""
+
+
+async def refuse_under_count(conn: asyncpg.Connection, task: asyncpg.Record, location_id: int, code: str, units: int) -> None:
+    """Conflict if the bin is under count: the picker waits, or picks from another bin (named)."""
+    if not await conn.fetchval(UNDER_COUNT, location_id):
+        return
+    others = await conn.fetchval(OTHER_BINS, task["reservation_id"], units, list(PICKABLE_TYPES)) if task["reservation_id"] else None
+    raise Conflict(f"{code} is being counted: wait until the count is done" + (f", or pick from {others}" if others else ""))
+
+
 async def take_from(conn: asyncpg.Connection, task: asyncpg.Record, scanned: str, units: int) -> int:
     """Move `units` of the task's reservation to the scanned bin if it may serve them; return
     the reservation to consume. Invalid (field location), saying what to do, if it may not."""
@@ -69,6 +98,7 @@ async def take_from(conn: asyncpg.Connection, task: asyncpg.Record, scanned: str
         raise Invalid.field("location", f"wrong location: {go}")
     if place["type"] not in PICKABLE_TYPES or place["kind"] not in STOCK_HOLDING_KINDS or not place["active"]:
         raise Invalid.field("location", f"wrong location: {place['code']} is not a bin to pick from; {go}")
+    await refuse_under_count(conn, task, place["id"], place["code"], units)
     row = await conn.fetchrow(SAME_LOT, place["id"], task["reservation_id"])
     lot = (f" lot {task['lot']}" if task["lot"] else "") + (f" expiring {row['expiry']}" if row["expiry"] else "")
     if row["id"] is None:

@@ -84,6 +84,8 @@ async def confirm(conn: asyncpg.Connection, task_id: int, data: PickConfirm, use
         raise Invalid.field("count", f"too many: {remaining} still to pick here, you scanned {units}")
     if task["tote"] and task["tote"] != data.tote:
         raise Invalid.field("tote", f"this order goes into tote {task['tote']}")
+    if at_task:
+        await alternatives.refuse_under_count(conn, task, task["location_id"], task["location_code"], units)
     order_picked = False
     if task["kind"] == "replenish":
         await _replenish(conn, task, units, user)

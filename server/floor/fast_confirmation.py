@@ -67,6 +67,9 @@ with lock as materialized (
        and $7 in (l.barcode, l.code)
        and ($9::text is null or t.lot = '' or t.lot = $9)
        and (t.tote is null or t.tote = $11)
+       -- a bin under count is left alone (the full path says so, or picks from another bin)
+       and not exists (select 1 from count_tasks c where c.location_id = t.location_id and c.status = 'counting'
+                                                      and c.lease_until > now())
 ), source as materialized (
     select task.*, b.quantity * $10 as units, st.id as stock_id, st.lot, st.expiry, st.lpn
       from task
