@@ -133,7 +133,8 @@ async def _within_tolerance(conn: asyncpg.Connection, receipt: asyncpg.Record, g
 
 
 async def _destination(conn: asyncpg.Connection, session: asyncpg.Record, data: ReceiveScan, lpn: str | None) -> tuple[int, str, str]:
-    """(location id, code, LPN): the session's LPN at the dock, or quarantine for damaged goods."""
+    """(location id, code, LPN): `lpn` (an SSCC's own) or the session's LPN at the dock, or
+    quarantine for damaged goods."""
     if data.condition == "damaged":
         if not data.reason.strip():
             raise Invalid.field("reason", "say why the goods are damaged")
@@ -210,7 +211,7 @@ async def _carton(conn: asyncpg.Connection, receipt: asyncpg.Record, session: as
     for g in goods:
         _not_expired(g.expiry, g.lot)
     await _within_tolerance(conn, receipt, goods)
-    received = await _put(conn, receipt, session, goods, data, sscc if data.condition == "good" else None, user)
+    received = await _put(conn, receipt, session, goods, data, sscc, user)
     await conn.execute("update receipt_cartons set received_at = now() where id = $1", carton["id"])
     total = sum(g.units for g in goods)
     said = f"SSCC {sscc} received: {total} units of {len({g.sku['code'] for g in goods})} SKU(s) onto {received[0].lpn or received[0].location}"
