@@ -14,19 +14,23 @@ from schema.channels import Channel
 from schema.users import User
 from server.auth import users
 from server.core.problems import Unauthorized
+from server.core.outages import BROKEN, Unavailable, connection
 from server.orders import channels
 
 
-async def principals(pool: asyncpg.Pool, tokens: list[str]) -> list[User | Channel | Unauthorized]:
+async def principals(pool: asyncpg.Pool, tokens: list[str]) -> list[User | Channel | Unauthorized | Unavailable]:
     """Who each token belongs to, or why it is refused; for a Coalescer."""
     api_keys = [t for t in tokens if t.startswith(channels.API_KEY_PREFIX)]
     sessions = [t for t in tokens if not t.startswith(channels.API_KEY_PREFIX)]
-    async with pool.acquire() as conn:
-        found: dict[str, User | Channel] = {}
-        if api_keys:
-            found |= await channels.authenticate_many(conn, api_keys)
-        if sessions:
-            found |= await users.authenticate_many(conn, sessions)
+    found: dict[str, User | Channel] = {}
+    try:
+        async with connection(pool) as conn:
+            if api_keys:
+                found |= await channels.authenticate_many(conn, api_keys)
+            if sessions:
+                found |= await users.authenticate_many(conn, sessions)
+    except BROKEN:  # each waiting request its own 503, not one exception shared by all
+        return [Unavailable() for _ in tokens]
     return [found.get(t) or Unauthorized("the token or API key is unknown, expired or revoked") for t in tokens]
 
 

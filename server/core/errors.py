@@ -13,6 +13,7 @@ from litestar.exceptions import HTTPException, ValidationException
 
 from schema.common import FieldError
 from schema.common import Problem as ProblemBody
+from server.core.outages import DATABASE, Unavailable, broken
 from server.core.problems import Problem
 
 log = logging.getLogger("wms.api")
@@ -60,6 +61,8 @@ def on_http(_: Request, exc: HTTPException) -> Response:
 
 def on_database(request: Request, exc: asyncpg.PostgresError) -> Response:
     """A constraint the services did not check first: still the caller's data, never a 500."""
+    if broken(exc):
+        return on_unavailable(exc)
     if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
         return problem_response(409, "Conflict", exc.detail or str(exc), [])
     if isinstance(exc, asyncpg.DataError):
@@ -67,7 +70,15 @@ def on_database(request: Request, exc: asyncpg.PostgresError) -> Response:
     return on_unexpected(request, exc)
 
 
+def on_unavailable(exc: BaseException) -> Response:
+    """The database is away (restarting, failing over): 503 and when to retry, said once in the log."""
+    DATABASE.failed(exc)
+    return on_problem(None, Unavailable())
+
+
 def on_unexpected(request: Request, exc: Exception) -> Response:
+    if broken(exc):
+        return on_unavailable(exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(500, "Internal server error", "the error is logged on the server", [])
 
@@ -89,6 +100,7 @@ _PROBLEMS = {
     409: "Conflicts with the current state, or the Idempotency-Key is still being answered; `detail` says why",
     422: "Well-formed but refused: `errors` names each field and why",
     429: "Too many failed attempts from this address: wait as long as Retry-After says",
+    503: "The database cannot be reached just now: retry after Retry-After seconds, with the same Idempotency-Key",
 }
 _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -96,7 +108,8 @@ _WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 def problems_answered(handler: HTTPRouteHandler, path_parameters: set[str]) -> dict[int, ResponseSpec]:
     """The problem+json answers an operation really gives, for its OpenAPI document: 400 for any
     input, 401 for any caller but a public read's (/health), 403 under a guard, 404 for a path that
-    names something, 409 and 422 for writes, and 422 for reads whose query can be refused."""
+    names something, 409 and 422 for writes, 422 for reads whose query can be refused, and 503
+    for all while the database cannot be reached."""
     dependencies = handler.resolve_dependencies()
     inputs = {
         name for name in handler.parsed_fn_signature.parameters
@@ -116,6 +129,7 @@ def problems_answered(handler: HTTPRouteHandler, path_parameters: set[str]) -> d
         codes |= {409, 422}
     elif inputs - path_parameters:
         codes.add(422)
+    codes.add(503)  # every operation reads the database, which may be restarting
     return {code: problem_spec(code) for code in sorted(codes)}
 
 

@@ -18,6 +18,7 @@ from schema.common import FieldError, Page, decode_cursor, encode_cursor
 from server.core import nul
 from server.core.idempotency import Stored, run_once
 from server.core.problems import Forbidden, Invalid, Malformed
+from server.core.outages import connection
 
 Conn = NamedDependency[asyncpg.Connection]
 IdempotencyKey = Annotated[
@@ -40,7 +41,7 @@ async def provide_conn(state: State) -> AsyncGenerator[asyncpg.Connection, None]
     """A pool connection for the request, only for handlers that take one: a handler that queues
     its work (order intake) must not sit on a connection while it waits, or enough waiting
     requests would hold every connection the queue needs to drain."""
-    async with state.pool.acquire() as conn:
+    async with connection(state.pool) as conn:
         yield conn
 
 

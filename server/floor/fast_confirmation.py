@@ -24,6 +24,7 @@ import msgspec
 from schema.picking import PickConfirm
 from server.core.idempotency import Stored, lock_id, run_once
 from server.core.problems import Invalid
+from server.core.outages import connection
 from server.floor import confirmation, replenishment, trips
 
 # Groups confirmed at once by one server process. More groups share the cores, but each is
@@ -189,7 +190,7 @@ async def confirm_group(pool: asyncpg.Pool, scans: list[Confirmation]) -> list[S
         ((i, args) for i, scan in enumerate(scans) if (args := _arguments(scan)) is not None),
         key=lambda statement: (scans[statement[0]].data.location, scans[statement[0]].data.item),
     )
-    async with pool.acquire() as conn:
+    async with connection(pool) as conn:
         if len(scans) == 1:  # alone: one round trip, no transaction to open and commit
             return [await _answer(confirm_once(conn, scans[0]))]
         if statements:

@@ -11,6 +11,7 @@ from schema.common import FieldError
 from schema.orders import SkuAvailability, WarehouseStock
 from server.core import outbox
 from server.core.problems import Invalid
+from server.core.outages import BROKEN, connection
 
 log = logging.getLogger("wms.availability")
 
@@ -98,8 +99,10 @@ async def publisher(pool: asyncpg.Pool, interval: float) -> None:
     """Publish noted changes every `interval` seconds until cancelled."""
     while True:
         try:
-            async with pool.acquire() as conn:
+            async with connection(pool) as conn:
                 await publish(conn)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        except BROKEN:
+            pass  # the database is away, said once in the log: publish when it is back
+        except asyncpg.PostgresError:
             log.exception("publishing availability changes failed; retrying")
         await asyncio.sleep(interval)

@@ -14,6 +14,7 @@ from schema.orders import OrderCreate
 from server.core import idempotency
 from server.core.idempotency import Claim, Stored
 from server.core.problems import Invalid
+from server.core.outages import Unavailable, broken, connection
 from server.orders.placing import create_order, duplicate, place_orders, resolve_lines
 
 
@@ -26,11 +27,14 @@ class Submission(msgspec.Struct, frozen=True):
 
 
 async def place(pool: asyncpg.Pool, group: list[Submission]) -> list[Stored | Exception]:
-    async with pool.acquire() as conn:
+    async with connection(pool) as conn:
         try:
             async with conn.transaction():
                 return await _place_together(conn, group)
-        except (asyncpg.PostgresError, asyncpg.InterfaceError):
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as error:
+            if broken(error):  # the database went away: nothing was placed, each caller retries
+                conn.terminate()
+                return [Unavailable() for _ in group]
             return [await _place_alone(conn, submission) for submission in group]
 
 

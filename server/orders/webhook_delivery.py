@@ -21,6 +21,7 @@ import httpx
 from standardwebhooks import Webhook
 
 from server.core.outbox import NOTIFY_CHANNEL, body
+from server.core.outages import BROKEN, connection
 from server.inventory import availability
 
 log = logging.getLogger("wms.webhooks")
@@ -125,20 +126,36 @@ class Deliverer:
 
     async def run(self, idle_poll: float = 1.0) -> None:
         """Deliver until cancelled; wakes on every committed event, and polls for retries."""
+        # One TLS context for all senders: building one loads the CA bundle (~30 ms).
+        tls = ssl.create_default_context()
+        async with asyncio.TaskGroup() as tasks:
+            tasks.create_task(self._listen())
+            for _ in range(self.senders):
+                tasks.create_task(self._sender(tls))
+            tasks.create_task(self._recorder())
+            await self._claimer(idle_poll)
+
+    async def _listen(self, retry_seconds: float = 1.0) -> None:
+        """LISTEN for committed events on a connection of its own. When the database drops it (a
+        restart), listen again as soon as the database answers, and look at once for what was
+        committed meanwhile; until then the claimer polls, so no event waits longer than a poll."""
         def wake(*_) -> None:
             self._wake.set()
 
-        # One TLS context for all senders: building one loads the CA bundle (~30 ms).
-        tls = ssl.create_default_context()
-        async with self.pool.acquire() as listener, asyncio.TaskGroup() as tasks:
-            await listener.add_listener(NOTIFY_CHANNEL, wake)
-            try:
-                for _ in range(self.senders):
-                    tasks.create_task(self._sender(tls))
-                tasks.create_task(self._recorder())
-                await self._claimer(idle_poll)
-            finally:
-                await listener.remove_listener(NOTIFY_CHANNEL, wake)
+        while True:
+            lost = asyncio.Event()
+            with contextlib.suppress(*BROKEN):
+                async with connection(self.pool) as listener:
+                    listener.add_termination_listener(lambda _: lost.set())
+                    await listener.add_listener(NOTIFY_CHANNEL, wake)
+                    self._wake.set()
+                    try:
+                        await lost.wait()
+                    finally:
+                        if not listener.is_closed():  # stopping: leave the connection as it was lent
+                            with contextlib.suppress(*BROKEN):
+                                await listener.remove_listener(NOTIFY_CHANNEL, wake)
+            await asyncio.sleep(retry_seconds)
 
     async def _claimer(self, idle_poll: float) -> None:
         while True:
@@ -147,10 +164,9 @@ class Deliverer:
             claimed = 0
             if room > 0:
                 try:
-                    async with self.pool.acquire() as conn:
+                    async with connection(self.pool) as conn:
                         rows = await conn.fetch(CLAIM, room, self.lease_seconds)
-                except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                    log.exception("claiming webhook deliveries failed; retrying")
+                except BROKEN:  # the database is away (said once in the log): poll again
                     rows = []
                 self._leased += len(rows)
                 for row in rows:
@@ -179,11 +195,11 @@ class Deliverer:
             self._have_outcomes.clear()
             outcomes, self._outcomes = self._outcomes, []
             try:
-                async with self.pool.acquire() as conn:
+                async with connection(self.pool) as conn:
                     await self._record(conn, outcomes)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            except (*BROKEN, asyncpg.PostgresError) as error:
                 # not recorded: the leases run out and these are sent again (at least once)
-                log.exception("recording %d webhook outcomes failed", len(outcomes))
+                log.warning("recording %d webhook outcomes failed (%s); they will be sent again", len(outcomes), error)
             self._leased -= len(outcomes)
             self._wake.set()  # room to claim, and the next events of these streams may be due
 

@@ -11,6 +11,7 @@ from litestar import Litestar
 
 from server.printing import policy
 from server.printing.jobs import CLAIMED, RELEASE, backoff, send_job, settle
+from server.core.outages import BROKEN, connection
 
 log = logging.getLogger("wms.printing")
 
@@ -46,7 +47,7 @@ async def retry_due_jobs(pool: asyncpg.Pool) -> int:
     Jobs of one printer are sent in order, one after another; printers in parallel. When a printer
     fails, its other claimed jobs go back to the queue untried.
     """
-    async with pool.acquire() as conn:
+    async with connection(pool) as conn:
         await conn.execute(REQUEUE_STUCK, policy.POLICY.printing_timeout)
         claimed = await conn.fetch(CLAIM_DUE, policy.POLICY.batch)
     by_printer: dict[str, list[asyncpg.Record]] = {}
@@ -57,7 +58,7 @@ async def retry_due_jobs(pool: asyncpg.Pool) -> int:
         printed = 0
         for i, job in enumerate(jobs):
             outcome = await send_job(job)
-            async with pool.acquire() as conn:
+            async with connection(pool) as conn:
                 await settle(conn, job, outcome, background=True)
                 if outcome.kind != "printed":
                     rest = [j["id"] for j in jobs[i + 1 :]]
@@ -76,6 +77,8 @@ async def run_worker(pool: asyncpg.Pool) -> None:
             await retry_due_jobs(pool)
         except asyncio.CancelledError:
             raise
+        except BROKEN:
+            pass  # the database is away, said once in the log: the jobs wait for it
         except Exception:
             log.exception("print retry round failed")
         await asyncio.sleep(policy.POLICY.poll_seconds)
