@@ -68,6 +68,9 @@ create table receipt_lines (
     lot        text,           -- null: any lot
     expiry     date,
     quantity   bigint not null check (quantity > 0),
+    -- what receipt_items hold for the line, kept with them: a dock scan reads these, not every item
+    received   bigint not null default 0 check (received >= 0),
+    damaged    bigint not null default 0 check (damaged >= 0),
     unique (receipt_id, line_no)
 );
 
@@ -108,7 +111,8 @@ create table receipt_items (
     user_id     bigint references users,
     at          timestamptz not null default now()
 );
-create index receipt_items_receipt on receipt_items (receipt_id);
+create index receipt_items_receipt on receipt_items (receipt_id, sku_id);
+create index receipt_items_unexpected on receipt_items (receipt_id, sku_id) where line_id is null;
 create index receipt_items_lpn on receipt_items (lpn) where lpn <> '';
 -- A serial is received once.
 create unique index receipt_items_serial on receipt_items (sku_id, serial) where serial <> '';

@@ -14,32 +14,46 @@ from schema import scans
 from schema.receiving import Received, ReceiveResult, ReceiveScan
 from server.core.problems import Conflict, Invalid, NotFound
 from server.inventory import availability
-from server.inventory.catalog import forms_of, match_forms
+from server.inventory.catalog import forms_of
 from server.inventory.stock import apply_movement
-from server.receiving import settings
 from server.receiving.sessions import session_row, session_view
 
-SKU = "select id, code, tracks_lot, tracks_expiry, tracks_serial from skus where code = $1"
+# The SKU a scanned barcode belongs to (the first of its forms the catalog has, as
+# catalog.match_forms finds it), with what it tracks and how many units one scan counts.
+ITEM = """
+select s.id, s.code, s.tracks_lot, s.tracks_expiry, s.tracks_serial, b.quantity
+  from sku_barcodes b join skus s on s.id = b.sku_id
+ where b.barcode = any($1::text[])
+ limit 1
+"""
 
-# Expected and received so far of one SKU on the receipt, and its lines with their room.
+# The SKU's lines on the receipt and the room each has left.
 SKU_ON_RECEIPT = """
-select l.id, l.line_no, l.lot,
-       (l.quantity - coalesce((select sum(i.quantity) from receipt_items i where i.line_id = l.id), 0))::bigint as room
-  from receipt_lines l
- where l.receipt_id = $1 and l.sku_id = $2
- order by l.line_no
+select id, line_no, lot, quantity - received as room from receipt_lines where receipt_id = $1 and sku_id = $2 order by line_no
 """
 
+# Expected and received so far of one SKU on the receipt (on its lines, and on none).
 EXPECTED_AND_RECEIVED = """
-select (select coalesce(sum(quantity), 0)::bigint from receipt_lines where receipt_id = $1 and sku_id = $2),
-       (select coalesce(sum(quantity), 0)::bigint from receipt_items where receipt_id = $1 and sku_id = $2)
+select coalesce(sum(quantity), 0)::bigint as expected,
+       (coalesce(sum(received), 0) + (select coalesce(sum(quantity), 0) from receipt_items
+                                       where receipt_id = $1 and sku_id = $2 and line_id is null))::bigint as received,
+       (select over_receipt_pct::float8 from receiving_settings) as over_receipt_pct,
+       (select accept_unexpected from receiving_settings) as accept_unexpected
+  from receipt_lines where receipt_id = $1 and sku_id = $2
 """
 
+# What was received, in shares per line, and the lines' running totals with it.
 INSERT_ITEMS = """
-insert into receipt_items (receipt_id, line_id, sku_id, lot, expiry, serial, quantity, condition, reason, location_id, lpn,
-                           sscc, user_id)
-select $1, line_id, $2, $3, $4, $5, quantity, $6, $7, $8, $9, $10, $11
-  from unnest($12::bigint[], $13::bigint[]) as s(line_id, quantity)
+with shares as (
+    select * from unnest($12::bigint[], $13::bigint[]) as s(line_id, quantity)
+), items as (
+    insert into receipt_items (receipt_id, line_id, sku_id, lot, expiry, serial, quantity, condition, reason, location_id, lpn,
+                               sscc, user_id)
+    select $1, line_id, $2, $3, $4, $5, quantity, $6, $7, $8, $9, $10, $11 from shares
+)
+update receipt_lines l set received = l.received + shares.quantity,
+                           damaged = l.damaged + case when $6 = 'damaged' then shares.quantity else 0 end
+  from shares where l.id = shares.line_id
 """
 
 
@@ -67,20 +81,18 @@ async def receive(conn: asyncpg.Connection, receipt_id: int, data: ReceiveScan, 
     if isinstance(found, scans.Sscc):
         return await _carton(conn, receipt, session, found.sscc, data, user)
     forms = forms_of(found, scans.split_symbology(data.scan)[1])
-    try:
-        match = await match_forms(conn, forms, data.scan)
-    except NotFound:
+    sku = await conn.fetchrow(ITEM, forms)
+    if sku is None:
         held = scans.attributes(data.scan) if isinstance(found, scans.Text) else None
         if held is not None:
             return await _hold(conn, session, held, user)
-        raise Invalid.field("scan", f"unknown item: {forms[0]!r} is no barcode of ours; set it aside for the office") from None
-    sku = await conn.fetchrow(SKU, match.sku)
+        raise Invalid.field("scan", f"unknown item: {forms[0]!r} is no barcode of ours; set it aside for the office")
     item = found if isinstance(found, scans.Item) else None
     lot = (item and item.lot) or data.lot or session["lot"] or ""
     expiry = (item and item.expiry) or data.expiry or session["expiry"]
     serial = (item and item.serial) or ""
     goods = Goods(sku, lot if sku["tracks_lot"] else "", expiry if sku["tracks_expiry"] else None,
-                  serial if sku["tracks_serial"] else "", data.count * ((item and item.count) or 1) * match.quantity)
+                  serial if sku["tracks_serial"] else "", data.count * ((item and item.count) or 1) * sku["quantity"])
     await _check(conn, goods)
     await _within_tolerance(conn, receipt, [goods])
     received = await _put(conn, receipt, session, [goods], data, None, user)
@@ -115,21 +127,21 @@ async def _within_tolerance(conn: asyncpg.Connection, receipt: asyncpg.Record, g
     line of an announced receipt where unexpected items are refused. Blind receipts expect nothing."""
     if receipt["kind"] == "blind":
         return
-    rules = await settings.get_settings(conn)
     units: dict[int, int] = {}
     for g in goods:
         units[g.sku["id"]] = units.get(g.sku["id"], 0) + g.units
     for sku_id, wanted in units.items():
         code = next(g.sku["code"] for g in goods if g.sku["id"] == sku_id)
-        expected, received = await conn.fetchrow(EXPECTED_AND_RECEIVED, receipt["id"], sku_id)
-        if expected == 0:
-            if not rules.accept_unexpected:
+        known = await conn.fetchrow(EXPECTED_AND_RECEIVED, receipt["id"], sku_id)
+        if known["expected"] == 0:
+            if not known["accept_unexpected"]:
                 raise Invalid.field("scan", f"{code} is not on receipt {_name(receipt)}: set it aside")
             continue
-        limit = math.floor(expected * (1 + rules.over_receipt_pct / 100))
-        if received + wanted > limit:
-            raise Invalid.field("count", f"over-receipt: {expected} x {code} expected, {received} received, this scan is "
-                                         f"{wanted}; at most {limit} may come in ({rules.over_receipt_pct:g}% over): set the rest aside")
+        pct = known["over_receipt_pct"]
+        limit = math.floor(known["expected"] * (1 + pct / 100))
+        if known["received"] + wanted > limit:
+            raise Invalid.field("count", f"over-receipt: {known['expected']} x {code} expected, {known['received']} received, this "
+                                         f"scan is {wanted}; at most {limit} may come in ({pct:g}% over): set the rest aside")
 
 
 async def _destination(conn: asyncpg.Connection, session: asyncpg.Record, data: ReceiveScan, lpn: str | None) -> tuple[int, str, str]:
@@ -162,8 +174,10 @@ async def _put(conn: asyncpg.Connection, receipt: asyncpg.Record, session: async
         received += [Received(sku=g.sku["code"], lot=g.lot, expiry=g.expiry, serial=g.serial, quantity=q, location=location, lpn=lpn,
                               line=number) for _, q, number in shares]
     if data.condition == "good":
-        await conn.execute("update receiving_sessions set lpn = $3, lot = null, expiry = null, updated_at = now()"
-                           " where receipt_id = $1 and user_id = $2", receipt["id"], user[0], session["lpn"] if sscc else lpn)
+        filling = session["lpn"] if sscc else lpn
+        if (session["lpn"], session["lot"], session["expiry"]) != (filling, None, None):  # most scans change nothing here
+            await conn.execute("update receiving_sessions set lpn = $3, lot = null, expiry = null, updated_at = now()"
+                               " where receipt_id = $1 and user_id = $2", receipt["id"], user[0], filling)
         await availability.announce(conn, sorted({g.sku["code"] for g in goods}))  # the dock's stock is sellable
     else:
         await conn.execute("update receiving_sessions set lot = null, expiry = null where receipt_id = $1 and user_id = $2",

@@ -113,13 +113,9 @@ select r.id, r.channel_id, r.reference, r.kind, r.supplier, r.expected_on, r.sta
 """
 
 LINES = """
-select l.line_no as line, s.code as sku, l.lot, l.expiry, l.quantity as expected,
-       coalesce(sum(i.quantity), 0)::bigint as received,
-       coalesce(sum(i.quantity) filter (where i.condition = 'damaged'), 0)::bigint as damaged
+select l.line_no as line, s.code as sku, l.lot, l.expiry, l.quantity as expected, l.received, l.damaged
   from receipt_lines l join skus s on s.id = l.sku_id
-  left join receipt_items i on i.line_id = l.id
  where l.receipt_id = $1
- group by l.id, s.code
  order by l.line_no
 """
 
