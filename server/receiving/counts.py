@@ -91,7 +91,7 @@ async def from_list(conn: asyncpg.Connection, data: CountList, user: tuple[int, 
 # frequent class of the SKUs it holds; a SKU without a class counts as C), most frequent first.
 DUE = """
 with classed as (
-    select st.location_id, min(case s.velocity when 'A' then $1 when 'B' then $2 else $3 end) as every_days,
+    select st.location_id, min(case s.velocity when 'A' then $1::int when 'B' then $2::int else $3::int end) as every_days,
            min(coalesce(s.velocity, 'C')) as class
       from stock st join skus s on s.id = st.sku_id join locations l on l.id = st.location_id
      where st.quantity > 0 and l.kind = 'bin' and l.active and l.type in ('storage', 'pick_face')
