@@ -141,3 +141,24 @@ async def test_a_count_is_refused_at_the_wrong_bin_or_by_someone_else(client, co
     empty = await count(client, held, "e", 0, RECEIVER)
     assert empty["task"]["status"] == "done"
     assert await conn.fetchval("select count(*) from counts") == 1
+
+
+async def test_a_short_picks_count_finds_the_missing_units_back(client, conn):
+    await stock(client, "BIN-1", 5)
+    await orders(client, conn, [{"sku": "APPLE", "quantity": 5}])
+    await release(client)
+    task = (await next_trip(client))["tasks"][0]
+    short = await client.post(f"/api/v1/picking/tasks/{task['id']}/short", json={"scan_id": "s", "location": "BIN-1", "reason": "empty"},
+                              headers=PICKER)
+    assert short.status_code == 200, short.text
+    assert await on_hand(conn, "BIN-1") == 0  # written off as lost until counted
+
+    counting = await take(client, RECEIVER)
+    assert (counting["location"], counting["sku"], counting["source"]) == ("BIN-1", "APPLE", "short_pick")
+    assert (await count(client, counting, "k1", 5, RECEIVER))["task"]["status"] == "recount"
+    recount = await take(client, PICKER)
+    done = await count(client, recount, "k2", 5, PICKER)
+    assert done["task"]["status"] == "done" and done["message"] == "counted: the stock is corrected"
+    assert await on_hand(conn, "BIN-1") == 5
+    assert await conn.fetchval("select status from orders") == "allocated"  # found stock serves the order again
+    assert (await check_ledger(conn)).consistent
