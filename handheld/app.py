@@ -48,7 +48,7 @@ class HandheldApp(App):
     def __init__(self, settings: Settings, data_dir: Path, idle_logout_seconds: float = 1800, **kwargs) -> None:
         super().__init__(**kwargs)
         data_dir.mkdir(parents=True, exist_ok=True)
-        self.api = ApiClient(settings.server)
+        self.api = ApiClient(settings.server, device=settings.device)
         self.queue = OfflineQueue(data_dir / "queue.sqlite")
         printer = LabelPrinter(settings.printer, settings.baud)
         self.login = LoginFlow(self.api, data_dir)

@@ -39,8 +39,9 @@ def refusal(response: httpx.Response) -> Refused:
 
 
 class ApiClient:
-    def __init__(self, base_url: str, token: str | None = None, timeout: float = 5.0) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=timeout)
+    def __init__(self, base_url: str, token: str | None = None, timeout: float = 5.0, device: str = "") -> None:
+        # the device's name goes with every call, so the server's log says which handheld it was
+        self.http = httpx.Client(base_url=base_url, timeout=timeout, headers={"X-Device": device} if device else None)
         if token:
             self.use(token)
 

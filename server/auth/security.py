@@ -7,6 +7,7 @@ round trip per request on who is calling. Each lookup still reads the database a
 request arrived, so a revoked key or a closed session is refused at once."""
 
 import asyncpg
+import structlog
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult, DefineMiddleware
 
@@ -37,7 +38,9 @@ async def principals(pool: asyncpg.Pool, tokens: list[str]) -> list[User | Chann
 class BearerToken(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection) -> AuthenticationResult:
         token = _bearer_token(connection)
-        return AuthenticationResult(user=await connection.app.state.principals.submit(token), auth=token)
+        user = await connection.app.state.principals.submit(token)
+        structlog.contextvars.bind_contextvars(user=user.username if isinstance(user, User) else f"channel:{user.name}")
+        return AuthenticationResult(user=user, auth=token)
 
 
 def _bearer_token(connection: ASGIConnection) -> str:

@@ -32,6 +32,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     waveless_seconds: float = 0.0
     # How often noted availability changes become stock.available_changed events (seconds).
     availability_interval: float = 1.0
+    # A log line for every request (`wms serve --access-log`); failed and slow ones are logged anyway.
+    access_log: bool = False
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -41,6 +43,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         }
         if "WMS_WAVELESS_SECONDS" in os.environ:
             values["waveless_seconds"] = float(os.environ["WMS_WAVELESS_SECONDS"])
+        if os.environ.get("WMS_ACCESS_LOG"):
+            values["access_log"] = os.environ["WMS_ACCESS_LOG"] not in ("0", "false", "no")
         if "WMS_POOL_MAX" in os.environ:
             values["pool_max"] = int(os.environ["WMS_POOL_MAX"])
         values.update(overrides)

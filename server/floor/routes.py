@@ -14,6 +14,7 @@ from schema.picking import (
     Wave,
     WaveRelease,
 )
+from server.core.metrics import SCANS
 from server.core.http import Conn, IdempotencyKey, allow, answer, caller, caller_scope, canonical, once
 from server.floor import replenishment, shorts, trips, waves
 from server.floor.fast_confirmation import Confirmation
@@ -58,7 +59,10 @@ class PickingController(Controller):
     async def confirm(self, request: Request, task_id: FromPath[int], data: JSONBody[PickConfirm]) -> Response[PickResult]:
         # the scan id is bound to the request as `once` binds an Idempotency-Key: method, path, body
         scan = Confirmation(caller_scope(request), canonical(request, data.scan_id, data), task_id, data, caller(request))
-        return answer(await request.app.state.picks.submit(scan))
+        stored = await request.app.state.picks.submit(scan)
+        if stored.status_code == 200 and not stored.replayed:
+            SCANS.labels("pick").inc()
+        return answer(stored)
 
     @post("/tasks/{task_id:int}/short", operation_id="reportShortPick", summary="The bin holds less than the task asks", guards=[allow(*FLOOR)])
     async def short(self, request: Request, task_id: FromPath[int], data: JSONBody[ShortPick], conn: Conn) -> Response[PickResult]:

@@ -10,6 +10,7 @@ from schema.gtin import normalize_gtin
 from schema.orders import BatchResponse, BatchResult, Order, OrderCreate, OrderLine
 from server.core import outbox
 from server.core.problems import Conflict, Invalid
+from server.core.metrics import ORDERS
 from server.inventory import availability
 from server.orders import allocation
 from server.orders.reads import event_payload, line_state, status_event
@@ -194,6 +195,7 @@ async def place_orders(
     created = [p.order for p in results if p.order is not None]
     if not created:
         return results
+    ORDERS.inc(len(created))
     outgoing = [("order.accepted", f"order:{o.id}", event_payload(o, note), channel[0], o.id) for o in created]
     if allocate and next(iter(rows.values()))["allocate_on"] == "arrival":
         statuses = await allocation.allocate_orders(conn, [o.id for o in created], announce=False, note_availability=False)

@@ -14,6 +14,7 @@ from schema.shipping import (
     ManifestClose, ManifestScan, PackFind, PackOrder, PackResult, PackScan, ShipmentOut, ShippingSettings,
 )
 from server.core.http import Conn, IdempotencyKey, allow, caller, once
+from server.core.metrics import SCANS
 from server.printing import jobs
 from server.printing.jobs import PrinterRefused
 from server.shipping import carriers, carton_labels, cartons, manifests, packing, shipments, shipper
@@ -57,7 +58,10 @@ class PackingController(Controller):
     @post("/cartons/{carton_id:int}/items", operation_id="packItem",
           summary="Scan an item into the carton, checked against the order; a replayed scan_id packs nothing")
     async def item(self, request: Request, conn: Conn, carton_id: FromPath[int], data: JSONBody[PackScan]) -> Response[PackResult]:
-        return await once(request, conn, data.scan_id, data, lambda: packing.pack(conn, carton_id, data, caller(request)), 200)
+        answered = await once(request, conn, data.scan_id, data, lambda: packing.pack(conn, carton_id, data, caller(request)), 200)
+        if answered.status_code == 200 and "Idempotent-Replayed" not in answered.headers:
+            SCANS.labels("pack").inc()
+        return answered
 
     @post("/cartons/{carton_id:int}/close", operation_id="closeCarton",
           summary="Weigh and close the carton: SSCC, tracking number, its labels on the station's printer", status_code=200)

