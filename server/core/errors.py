@@ -63,6 +63,9 @@ def on_database(request: Request, exc: asyncpg.PostgresError) -> Response:
     """A constraint the services did not check first: still the caller's data, never a 500."""
     if broken(exc):
         return on_unavailable(exc)
+    if isinstance(exc, asyncpg.InsufficientResourcesError):  # disk full, out of memory, too many connections
+        log.error("the database is out of resources: %s", exc)
+        return on_problem(None, Unavailable(f"the database cannot take this now ({exc}); nothing was changed"))
     if isinstance(exc, asyncpg.IntegrityConstraintViolationError):
         return problem_response(409, "Conflict", exc.detail or str(exc), [])
     if isinstance(exc, asyncpg.DataError):
