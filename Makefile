@@ -17,10 +17,12 @@ install-test: $(BIN)/python
 run: install
 	$(BIN)/wms serve --demo
 
-# CUPS (for the printer-queue tests), Mesa's OpenGL (for the handheld app drawn offscreen) and
-# poppler's pdftoppm (for the manifest's pages) are installed when we are root with apt-get.
+# CUPS (for the printer-queue tests), Mesa's OpenGL (for the handheld app drawn offscreen),
+# poppler's pdftoppm (for the manifest's pages), PgBouncer (for the server through it) and Caddy
+# (to check deploy/'s proxy) are installed when we are root with apt-get.
 test: install-test
 	sh tests/labels/install_cups.sh
+	sh tests/deploy/install_pgbouncer_and_caddy.sh
 	sh tests/handheld/install_gl.sh
 	sh tests/shipping/install_poppler.sh
 	$(BIN)/pytest

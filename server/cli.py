@@ -15,7 +15,8 @@ import asyncpg
 import msgspec
 
 from server.core import logs
-from server.core.database import database_url
+from server.core.backups import BackupError
+from server.core.database import connect_options, database_url
 from server.core.migrations import MigrationError, migrate
 from server.core.problems import Problem
 from server.core.settings import SHUTDOWN_SECONDS, Settings
@@ -23,8 +24,8 @@ from server.core.settings import SHUTDOWN_SECONDS, Settings
 
 async def _connect(settings: Settings) -> asyncpg.Connection:
     url = await database_url(settings)
-    await migrate(url)
-    return await asyncpg.connect(url)
+    await migrate(url, **connect_options(settings))
+    return await asyncpg.connect(url, **connect_options(settings))
 
 
 async def _demo(settings: Settings) -> None:
@@ -40,7 +41,7 @@ async def _demo(settings: Settings) -> None:
 
 
 async def _migrate(settings: Settings) -> None:
-    applied = await migrate(await database_url(settings))
+    applied = await migrate(await database_url(settings), **connect_options(settings))
     print("Applied: " + ", ".join(applied) if applied else "The database is up to date.")
 
 
@@ -126,10 +127,24 @@ async def _map_sku(settings: Settings, args) -> None:
     print(msgspec.json.encode(result).decode())
 
 
+async def _backup(settings: Settings, path: Path) -> None:
+    from server.core import backups
+
+    await asyncio.to_thread(backups.backup, await database_url(settings), path)
+    print(f"Backed up to {path} ({path.stat().st_size:,} bytes).")
+
+
+async def _restore(settings: Settings, path: Path) -> None:
+    from server.core import backups
+
+    applied = await backups.restore(await database_url(settings), path, **connect_options(settings))
+    print(f"Restored {path}." + (" Applied since: " + ", ".join(applied) if applied else ""))
+
+
 async def _prepare_shared_database(settings: Settings) -> str:
     """Start (or find) the database and bring its schema up to date, once, before workers start."""
     url = await database_url(settings)
-    await migrate(url)
+    await migrate(url, **connect_options(settings))
     return url
 
 
@@ -181,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("demo", help="load the demo warehouse")
     commands.add_parser("check-ledger", help="recompute on hand from the ledger and compare")
+    backup = commands.add_parser("backup", help="the whole database to FILE (pg_dump's custom format), while serving if need be")
+    backup.add_argument("file", type=Path)
+    restore = commands.add_parser("restore", help="FILE from wms backup into an empty database (a new WMS_DATA_DIR)")
+    restore.add_argument("file", type=Path)
 
     importer = commands.add_parser("import", help="import a CSV file (all rows or none)")
     importer.add_argument("kind", choices=["locations", "skus", "stock"])
@@ -240,6 +259,10 @@ def main(argv: list[str] | None = None) -> int:
                 asyncio.run(_demo(settings))
             case "check-ledger":
                 return asyncio.run(_check_ledger(settings))
+            case "backup":
+                asyncio.run(_backup(settings, args.file))
+            case "restore":
+                asyncio.run(_restore(settings, args.file))
             case "import":
                 asyncio.run(_import(settings, args.kind, args.file))
             case "export":
@@ -255,6 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     except MigrationError as error:
         print(f"wms: {error}", file=sys.stderr)
         return 2
+    except BackupError as error:
+        print(f"wms: {error}", file=sys.stderr)
+        return 1
     except msgspec.ValidationError as error:
         print(f"wms: {error}", file=sys.stderr)
         return 1

@@ -1,7 +1,9 @@
 """Where the database comes from: an embedded PostgreSQL, or any server named by URL."""
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -9,6 +11,7 @@ import asyncpg
 
 from server.core import embedded
 from server.core.migrations import migrate
+from server.core.outages import BROKEN, connection
 from server.core.settings import Settings
 
 log = logging.getLogger("wms.database")
@@ -40,6 +43,36 @@ async def database_url(settings: Settings) -> str:
     return await asyncio.to_thread(embedded_server_url, settings.data_dir)
 
 
+def connect_options(settings: Settings) -> dict:
+    """asyncpg's options for this database. Through PgBouncer in transaction pooling each
+    transaction (and each statement outside one) may run on another server connection, where a
+    statement asyncpg prepared by name on the last one does not exist. With no statement cache,
+    asyncpg sends each statement's Parse again with its Bind, which any server connection runs.
+    (PgBouncer 1.21 can keep prepared statements itself, max_prepared_statements; Debian 12 has 1.18.)"""
+    return {"statement_cache_size": 0} if settings.pgbouncer else {}
+
+
+@contextlib.asynccontextmanager
+async def listening_connection(pool: asyncpg.Pool, settings: Settings) -> AsyncIterator[asyncpg.Connection | None]:
+    """A connection to LISTEN on, or None where there is none and the caller must poll.
+
+    Through PgBouncer in transaction pooling a LISTEN stays on whichever server connection ran it,
+    and its notifications go to whoever holds that connection next: so it is made straight to
+    PostgreSQL (listen_url), never through the pool."""
+    if settings.listen_url:
+        conn = await asyncpg.connect(settings.listen_url)
+        try:
+            yield conn
+        finally:
+            with contextlib.suppress(*BROKEN):
+                await conn.close()
+    elif settings.pgbouncer:
+        yield None
+    else:
+        async with connection(pool) as conn:
+            yield conn
+
+
 async def _keep_session(conn: asyncpg.Connection) -> None:
     """What a connection goes through on its way back to the pool, beyond asyncpg's own rollback of
     an open transaction: nothing.
@@ -54,5 +87,6 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
 async def open_pool(settings: Settings) -> asyncpg.Pool:
     """Connect, bring the schema up to date, and return a pool."""
     url = await database_url(settings)
-    await migrate(url)
-    return await asyncpg.create_pool(url, min_size=settings.pool_min, max_size=settings.pool_max, reset=_keep_session)
+    options = connect_options(settings)
+    await migrate(url, **options)
+    return await asyncpg.create_pool(url, min_size=settings.pool_min, max_size=settings.pool_max, reset=_keep_session, **options)

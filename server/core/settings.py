@@ -17,6 +17,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     port: int = 8000
     pool_min: int = 2
     pool_max: int = 20
+    # database_url leads through PgBouncer in transaction pooling: each transaction may run on
+    # another server connection, so nothing may rely on the session (see database.py).
+    pgbouncer: bool = False
+    # PostgreSQL itself, not through PgBouncer, for the webhook worker's LISTEN (a session of its
+    # own); None: database_url, or with pgbouncer, no LISTEN at all (the worker polls each second).
+    listen_url: str | None = None
     session_hours: int = 12
     # Wrong PINs or passwords in a row that lock a user until a supervisor unlocks them.
     lock_after_failures: int = 5
@@ -40,6 +46,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         values = {
             "database_url": os.environ.get("WMS_DATABASE_URL") or None,
             "data_dir": Path(os.environ.get("WMS_DATA_DIR", ".wms")),
+            "pgbouncer": os.environ.get("WMS_PGBOUNCER", "").lower() in ("1", "true", "yes"),
+            "listen_url": os.environ.get("WMS_LISTEN_URL") or None,
         }
         if "WMS_WAVELESS_SECONDS" in os.environ:
             values["waveless_seconds"] = float(os.environ["WMS_WAVELESS_SECONDS"])

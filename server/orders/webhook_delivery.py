@@ -10,16 +10,18 @@ failed and the subscription disabled, until someone re-enables (and replays) it.
 import asyncio
 import contextlib
 import datetime
+import functools
 import logging
 import ssl
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import NamedTuple
 
 import asyncpg
 import httpx
 from standardwebhooks import Webhook
 
+from server.core.database import listening_connection
 from server.core.outbox import NOTIFY_CHANNEL, body
 from server.core.outages import BROKEN, connection
 from server.inventory import availability
@@ -108,9 +110,12 @@ class Deliverer:
     """
 
     def __init__(
-        self, pool: asyncpg.Pool, schedule: tuple[float, ...], timeout: float = 10.0, batch: int = 100, senders: int = 32
+        self, pool: asyncpg.Pool, schedule: tuple[float, ...], timeout: float = 10.0, batch: int = 100, senders: int = 32,
+        listening: Callable[[], AbstractAsyncContextManager[asyncpg.Connection | None]] | None = None,
     ):
         self.pool = pool
+        # where to LISTEN (database.listening_connection): by default a connection of the pool
+        self.listening = listening or (lambda: connection(pool))
         self.schedule = tuple(schedule)
         self.timeout = timeout
         self.batch = batch
@@ -138,14 +143,17 @@ class Deliverer:
     async def _listen(self, retry_seconds: float = 1.0) -> None:
         """LISTEN for committed events on a connection of its own. When the database drops it (a
         restart), listen again as soon as the database answers, and look at once for what was
-        committed meanwhile; until then the claimer polls, so no event waits longer than a poll."""
+        committed meanwhile; until then the claimer polls, so no event waits longer than a poll.
+        With nowhere to listen (behind PgBouncer, no listen URL) the claimer always polls."""
         def wake(*_) -> None:
             self._wake.set()
 
         while True:
             lost = asyncio.Event()
             with contextlib.suppress(*BROKEN):
-                async with connection(self.pool) as listener:
+                async with self.listening() as listener:
+                    if listener is None:
+                        return
                     listener.add_termination_listener(lambda _: lost.set())
                     await listener.add_listener(NOTIFY_CHANNEL, wake)
                     self._wake.set()
@@ -251,7 +259,8 @@ async def webhook_worker(app) -> AsyncIterator[None]:
         yield
         return
     tasks = [
-        asyncio.create_task(Deliverer(app.state.pool, settings.webhook_schedule, settings.webhook_timeout).run()),
+        asyncio.create_task(Deliverer(app.state.pool, settings.webhook_schedule, settings.webhook_timeout,
+                                      listening=functools.partial(listening_connection, app.state.pool, settings)).run()),
         asyncio.create_task(availability.publisher(app.state.pool, settings.availability_interval)),
     ]
     try:
