@@ -18,13 +18,15 @@ run: install
 	$(BIN)/wms serve --demo
 
 # CUPS (for the printer-queue tests), Mesa's OpenGL (for the handheld app drawn offscreen),
-# poppler's pdftoppm (for the manifest's pages), PgBouncer (for the server through it) and Caddy
-# (to check deploy/'s proxy) are installed when we are root with apt-get.
+# poppler's pdftoppm (for the manifest's pages), PgBouncer (for the server through it), Caddy
+# (to check deploy/'s proxy) and chromium (for the console in a browser) are installed when we
+# are root with apt-get.
 test: install-test
 	sh tests/labels/install_cups.sh
 	sh tests/deploy/install_pgbouncer_and_caddy.sh
 	sh tests/handheld/install_gl.sh
 	sh tests/shipping/install_poppler.sh
+	sh tests/console/install_chromium.sh
 	$(BIN)/pytest
 
 # wrk (a C load generator) drives the single-order HTTP benchmark; installed when root with apt-get.
@@ -38,6 +40,7 @@ bench: install-test
 	$(BIN)/python -m bench.picking
 	$(BIN)/python -m bench.handheld
 	$(BIN)/python -m bench.packing
+	$(BIN)/python -m bench.console
 	$(BIN)/python bench/labels_bench.py
 	$(BIN)/python bench/walk_bench.py
 

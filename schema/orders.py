@@ -175,3 +175,40 @@ class BatchRequest(msgspec.Struct, forbid_unknown_fields=True):
     """Up to 1,000 orders, each checked and created on its own."""
 
     orders: Annotated[list[dict], Meta(min_length=1, max_length=1000)]
+
+
+class OrderSummary(msgspec.Struct, kw_only=True):
+    """An order in a list of search results: what tells one order from another at a glance."""
+
+    id: int
+    channel: str
+    external_id: str
+    status: OrderStatus
+    customer: str
+    lines: int
+    units: int
+    ship_by: datetime.date | None
+    created_at: datetime.datetime
+
+
+class OrderSearch(msgspec.Struct, kw_only=True):
+    """What customer service searches orders by; every field narrows the search, None ignores it."""
+
+    text: str | None = None  # an external id (exact) or part of the customer's name
+    sku: str | None = None
+    channel: str | None = None
+    status: OrderStatus | None = None
+    created_from: datetime.date | None = None
+    created_to: datetime.date | None = None  # inclusive
+
+
+class Reservation(msgspec.Struct, kw_only=True):
+    """Stock reserved for an order line: where it is held and how much of it has been picked."""
+
+    line: int
+    sku: str
+    location: str
+    lot: str
+    expiry: datetime.date | None
+    quantity: int
+    picked: int

@@ -116,3 +116,43 @@ class ReplenishmentRule(msgspec.Struct, forbid_unknown_fields=True, kw_only=True
     sku: Barcode
     min_quantity: Annotated[int, Meta(ge=0, le=1_000_000_000)]
     max_quantity: Quantity
+
+
+class TripProgress(msgspec.Struct, kw_only=True):
+    """A trip on the floor as a supervisor watches it."""
+
+    trip: int
+    wave: int | None
+    zone: str | None
+    status: str
+    picker: str | None
+    tasks: int
+    done: int
+    last_scan: datetime.datetime | None  # the picker's last pick, on any trip
+
+
+class WaveProgress(msgspec.Struct, kw_only=True):
+    id: int
+    mode: str
+    released_by: str | None
+    created_at: datetime.datetime
+    trips: int
+    tasks: int
+    done: int
+
+
+class TripPreview(msgspec.Struct, kw_only=True):
+    """A trip a wave would make: its stops in walking order and how far that walk is."""
+
+    orders: list[str]
+    stops: list[str]
+    units: int
+    walk_metres: float | None  # None where bins have no coordinates to walk between
+
+
+class WavePreview(msgspec.Struct, kw_only=True):
+    """What releasing a wave would do, computed by releasing it and rolling back."""
+
+    orders: int
+    trips: list[TripPreview]
+    not_released: list[dict]

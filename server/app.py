@@ -13,6 +13,8 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from server.auth.routes import AuthController, UserController, security_events
 from server.auth.security import authentication, principals
+from server.console.live import live_feed
+from server.console.router import console, static, templates
 from server.core.coalescing import Coalescer
 from server.core.database import open_pool
 from server.core.errors import document_problems, exception_handlers
@@ -88,6 +90,8 @@ ROUTES = [
     PutawayController,
     CountController,
     ReturnController,
+    console,
+    static,
 ]
 
 
@@ -120,10 +124,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     app = Litestar(
         route_handlers=ROUTES,
-        lifespan=[database, pool_sampler, print_worker, webhook_worker, waveless],
+        lifespan=[database, pool_sampler, print_worker, webhook_worker, waveless, live_feed],
         state=State({"settings": settings}),
         dependencies={"conn": Provide(provide_conn), "arrived": Provide(arrivals, sync_to_thread=False, use_cache=True)},
         middleware=[Observed(settings.access_log), authentication],
+        template_config=templates,
         before_request=strict_body,
         exception_handlers=exception_handlers,
         logging_config=None,  # the process's logging is set up once, as JSON lines (core/logs.py)

@@ -105,3 +105,13 @@ async def deliveries(
         after[1],
     )
     return [Delivery(**dict(r)) for r in rows]
+
+
+async def last_event_id(conn: asyncpg.Connection) -> int:
+    return await conn.fetchval("select coalesce(max(id), 0) from events")
+
+
+async def since(conn: asyncpg.Connection, after: int, limit: int = 1000) -> list[tuple[int, str, int | None]]:
+    """(id, type, order id) of the events after `after`, for pages that watch them live."""
+    rows = await conn.fetch("select id, type, order_id from events where id > $1 order by id limit $2", after, limit)
+    return [(r["id"], r["type"], r["order_id"]) for r in rows]

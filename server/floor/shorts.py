@@ -5,7 +5,7 @@ elsewhere, onto the picker's trip or a trip of its own for a bin that needs othe
 import asyncpg
 
 from schema.picking import ExceptionOut, PickResult, ShortPick
-from server.core.problems import Invalid
+from server.core.problems import Conflict, Invalid, NotFound
 from server.floor.confirmation import finish_trip_if_done, held_task, pick_result, read_location
 from server.floor.trips import hold
 from server.floor.waves import INSERT_TASKS, UNTASKED
@@ -99,14 +99,29 @@ def _codes(tasks: list[dict]) -> str:
     return ", ".join(sorted({t["code"] for t in tasks}))
 
 
+SELECT_EXCEPTIONS = """
+select e.id, e.kind, l.code as location, s.code as sku, e.quantity, e.reason, u.username as reported_by,
+       e.status, e.created_at
+  from exceptions e join locations l on l.id = e.location_id join skus s on s.id = e.sku_id
+  left join users u on u.id = e.reported_by
+"""
+
+
 async def open_exceptions(conn: asyncpg.Connection) -> list[ExceptionOut]:
-    rows = await conn.fetch(
-        """
-        select e.id, e.kind, l.code as location, s.code as sku, e.quantity, e.reason, u.username as reported_by,
-               e.status, e.created_at
-          from exceptions e join locations l on l.id = e.location_id join skus s on s.id = e.sku_id
-          left join users u on u.id = e.reported_by
-         where e.status = 'open' order by e.id
-        """
+    return [ExceptionOut(**dict(r)) for r in await conn.fetch(SELECT_EXCEPTIONS + " where e.status = 'open' order by e.id")]
+
+
+async def resolve(conn: asyncpg.Connection, exception_id: int, user_id: int, resolution: str) -> ExceptionOut:
+    """A supervisor closes an exception, saying what was done (found, counted, written off)."""
+    if not resolution.strip():
+        raise Invalid.field("resolution", "say what was done about it")
+    done = await conn.fetchval(
+        "update exceptions set status = 'resolved', resolved_by = $2, resolved_at = now(), resolution = $3"
+        " where id = $1 and status = 'open' returning id",
+        exception_id, user_id, resolution,
     )
-    return [ExceptionOut(**dict(r)) for r in rows]
+    if done is None:
+        if await conn.fetchval("select 1 from exceptions where id = $1", exception_id) is None:
+            raise NotFound(f"no exception {exception_id}")
+        raise Conflict(f"exception {exception_id} is resolved already")
+    return ExceptionOut(**dict(await conn.fetchrow(SELECT_EXCEPTIONS + " where e.id = $1", exception_id)))

@@ -6,7 +6,7 @@ import datetime
 
 import asyncpg
 
-from schema.picking import Task, Trip, TripRequest
+from schema.picking import Task, Trip, TripProgress, TripRequest
 from server.core.problems import Invalid, NotFound
 
 LEASE = datetime.timedelta(minutes=15)
@@ -119,3 +119,25 @@ async def reassign(conn: asyncpg.Connection, trip: int, username: str) -> Trip:
     if not await hold(conn, trip, user):
         raise NotFound(f"trip {trip} has no open tasks")
     return await get_trip(conn, trip, username)
+
+
+async def order_tasks(conn: asyncpg.Connection, order_id: int) -> list[Task]:
+    """An order's pick tasks, the picking progress customer service sees."""
+    return [Task(**dict(r)) for r in await conn.fetch(SELECT_TASKS + " where t.order_id = $1 order by t.trip, t.sequence", order_id)]
+
+
+# Trips not done, the held ones first; the picker's last pick from the ledger (movements_picks_by_user).
+IN_PROGRESS = """
+select t.id as trip, t.wave_id as wave, t.zone, t.status, u.username as picker,
+       (select count(*) from pick_tasks x where x.trip = t.id and x.status <> 'cancelled') as tasks,
+       (select count(*) from pick_tasks x where x.trip = t.id and x.status in ('done', 'short')) as done,
+       (select max(m.at) from movements m where m.user_id = t.assigned_to and m.reason = 'pick') as last_scan
+  from trips t left join users u on u.id = t.assigned_to
+ where t.status <> 'done' and t.id > $1
+ order by (t.status = 'assigned') desc, t.id
+ limit $2
+"""
+
+
+async def in_progress(conn: asyncpg.Connection, after: int, limit: int) -> list[TripProgress]:
+    return [TripProgress(**dict(r)) for r in await conn.fetch(IN_PROGRESS, after, limit)]

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 import asyncpg
 
-from schema.picking import Wave, WaveRelease
+from schema.picking import TripPreview, Wave, WavePreview, WaveProgress, WaveRelease
 from server.core.problems import Conflict, Invalid
 from server.floor.walk import Layout, Stop, shortest_route
 from server.orders import allocation
@@ -178,6 +178,75 @@ async def release_wave(conn: asyncpg.Connection, data: WaveRelease, user_id: int
     if rows:
         await conn.fetch(INSERT_TASKS, wave_id, *[list(column) for column in zip(*rows)])
     return Wave(id=wave_id, mode=data.mode, orders=len(tasked), trips=len(trips), tasks=len(rows), not_released=not_released)
+
+
+class _RolledBack(Exception):
+    def __init__(self, preview: WavePreview):
+        self.preview = preview
+
+
+async def preview(conn: asyncpg.Connection, data: WaveRelease, user_id: int | None) -> WavePreview:
+    """What release_wave would do now: it is run and rolled back, so the preview cannot differ from
+    the release by a rule copied here. Refused (Conflict) as the release would be."""
+    try:
+        async with conn.transaction():
+            wave = await release_wave(conn, data, user_id)
+            raise _RolledBack(WavePreview(orders=wave.orders, trips=await _trip_previews(conn, wave.id),
+                                          not_released=wave.not_released))
+    except _RolledBack as done:
+        return done.preview
+
+
+WAVE_TASKS = """
+select t.trip, t.quantity, o.external_id, l.code, l.x, l.y, l.pick_sequence, l.warehouse_id
+  from pick_tasks t join locations l on l.id = t.location_id left join orders o on o.id = t.order_id
+ where t.wave_id = $1
+ order by t.trip, t.sequence
+"""
+
+
+async def _trip_previews(conn: asyncpg.Connection, wave_id: int) -> list[TripPreview]:
+    layouts: dict[int, Layout | None] = {}
+    previews = []
+    for _, group in itertools.groupby([dict(r) for r in await conn.fetch(WAVE_TASKS, wave_id)], key=lambda t: t["trip"]):
+        tasks = list(group)
+        warehouse = tasks[0]["warehouse_id"]
+        if warehouse not in layouts:
+            layouts[warehouse] = await warehouse_layout(conn, warehouse)
+        _, length = walk_order(layouts[warehouse], tasks)
+        previews.append(TripPreview(
+            orders=sorted({t["external_id"] for t in tasks if t["external_id"]}), stops=[t["code"] for t in tasks],
+            units=sum(t["quantity"] for t in tasks), walk_metres=length,
+        ))
+    return previews
+
+
+# Orders a wave could take: nothing of them on the floor yet.
+WAITING_COUNT = """
+select count(*) from orders o
+ where o.status in ('received', 'backordered', 'allocated')
+   and not exists (select 1 from pick_tasks t where t.order_id = o.id and t.status <> 'cancelled')
+"""
+
+
+async def waiting_count(conn: asyncpg.Connection) -> int:
+    return await conn.fetchval(WAITING_COUNT)
+
+
+RECENT_WAVES = """
+select w.id, w.mode, u.username as released_by, w.created_at,
+       count(distinct t.trip) as trips, count(t.id) as tasks, count(t.id) filter (where t.status in ('done', 'short')) as done
+  from waves w left join users u on u.id = w.released_by left join pick_tasks t on t.wave_id = w.id
+ where w.id < $1
+ group by w.id, u.username
+ order by w.id desc
+ limit $2
+"""
+
+
+async def recent_waves(conn: asyncpg.Connection, before: int | None, limit: int) -> list[WaveProgress]:
+    """Waves newest first, with how many of their tasks are done."""
+    return [WaveProgress(**dict(r)) for r in await conn.fetch(RECENT_WAVES, before or 2**62, limit)]
 
 
 def _trips(data: WaveRelease, tasks: list[dict], zones: dict[int, str]) -> list[list[dict]]:

@@ -246,7 +246,7 @@ async def on_hand(
     return [OnHand(**dict(r)) for r in await conn.fetch(SELECT_ON_HAND, after, limit, sku, location)]
 
 
-SELECT_MOVEMENTS = """
+MOVEMENTS = """
 select m.id, m.at, u.username as user, m.reason, s.code as sku, m.lot, m.expiry,
        fl.code as from_location, m.from_lpn, tl.code as to_location, m.to_lpn, m.quantity, m.reference
   from movements m
@@ -254,13 +254,12 @@ select m.id, m.at, u.username as user, m.reason, s.code as sku, m.lot, m.expiry,
   left join users u on u.id = m.user_id
   left join locations fl on fl.id = m.from_location_id
   left join locations tl on tl.id = m.to_location_id
- where m.id > $1
-   and ($3::text is null or s.code = $3)
+ where ($3::text is null or s.code = $3)
    and ($4::text is null or fl.code = $4 or tl.code = $4)
    and ($5::text is null or m.reference = $5)
- order by m.id
- limit $2
 """
+SELECT_MOVEMENTS = MOVEMENTS + " and m.id > $1 order by m.id limit $2"
+RECENT_MOVEMENTS = MOVEMENTS + " and m.id < $1 order by m.id desc limit $2"
 
 
 async def movements(
@@ -272,6 +271,19 @@ async def movements(
     reference: str | None = None,
 ) -> list[Movement]:
     rows = await conn.fetch(SELECT_MOVEMENTS, after, limit, sku, location, reference)
+    return [Movement(**dict(r)) for r in rows]
+
+
+async def recent_movements(
+    conn: asyncpg.Connection,
+    before: int | None,
+    limit: int,
+    sku: str | None = None,
+    location: str | None = None,
+    reference: str | None = None,
+) -> list[Movement]:
+    """The ledger newest first, a page ending before movement `before`."""
+    rows = await conn.fetch(RECENT_MOVEMENTS, before or 2**62, limit, sku, location, reference)
     return [Movement(**dict(r)) for r in rows]
 
 

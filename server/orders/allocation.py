@@ -9,6 +9,8 @@ import datetime
 
 import asyncpg
 
+from schema.orders import Reservation
+
 from server.core import outbox
 from server.inventory import availability
 from server.inventory.locations import PICKABLE_TYPES
@@ -221,3 +223,20 @@ async def consume(conn: asyncpg.Connection, reservation_id: int, quantity: int) 
         reservation_id,
         quantity,
     )
+
+
+RESERVATIONS = """
+select l.line_no as line, s.code as sku, loc.code as location, st.lot, st.expiry, r.quantity, r.picked
+  from reservations r
+  join order_lines l on l.id = r.order_line_id
+  join stock st on st.id = r.stock_id
+  join skus s on s.id = st.sku_id
+  join locations loc on loc.id = st.location_id
+ where l.order_id = $1
+ order by l.line_no, r.id
+"""
+
+
+async def reservations_of(conn: asyncpg.Connection, order_id: int) -> list[Reservation]:
+    """Where the order's reserved units are held, line by line."""
+    return [Reservation(**dict(r)) for r in await conn.fetch(RESERVATIONS, order_id)]

@@ -85,6 +85,13 @@ async def list_channels(conn: asyncpg.Connection) -> list[Channel]:
     return [Channel(**dict(r)) for r in await conn.fetch(SELECT_CHANNEL + " order by name")]
 
 
+async def get_channel(conn: asyncpg.Connection, name: str) -> Channel:
+    row = await conn.fetchrow(SELECT_CHANNEL + " where name = $1", name)
+    if row is None:
+        raise NotFound(f"no channel {name!r}")
+    return Channel(**dict(row))
+
+
 async def authenticate_many(conn: asyncpg.Connection, api_keys: list[str]) -> dict[str, Channel]:
     """The active channel behind each API key; unknown or revoked keys are left out."""
     by_digest = {token_digest(k): k for k in api_keys}

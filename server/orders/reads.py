@@ -6,7 +6,7 @@ import datetime
 import asyncpg
 import msgspec
 
-from schema.orders import Address, Order, OrderLine, Shipment, TimelineEntry, UnmappedLine
+from schema.orders import Address, Order, OrderLine, OrderSearch, OrderSummary, Shipment, TimelineEntry, UnmappedLine
 from server.core.problems import NotFound
 
 # Picking has not started: the customer may still cancel or hold.
@@ -118,3 +118,45 @@ async def list_orders(
         updated_since,
     )
     return [_order(r) for r in rows]
+
+
+# Newest first, a page ending before order `$1`. The text is an external id or part of a customer's
+# name (orders_external_id and the trigram orders_customer_name answer the two halves of the "or").
+SEARCH_ORDERS = """
+select o.id, c.name as channel, o.external_id, o.status, coalesce(o.ship_to->>'name', '') as customer,
+       (select count(*) from order_lines l where l.order_id = o.id) as lines,
+       (select coalesce(sum(l.quantity), 0) from order_lines l where l.order_id = o.id) as units,
+       o.ship_by, o.created_at
+  from orders o join channels c on c.id = o.channel_id
+ where o.id < $1
+   and ($3::text is null or o.external_id = $3 or lower(o.ship_to->>'name') like $4)
+   and ($5::text is null or o.id in (select l.order_id from order_lines l join skus s on s.id = l.sku_id where s.code = $5))
+   and ($6::text is null or c.name = $6)
+   and ($7::text is null or o.status = $7)
+   and ($8::date is null or o.created_at >= $8)
+   and ($9::date is null or o.created_at < $9 + 1)
+ order by o.id desc
+ limit $2
+"""
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern for text anywhere, the text's own % and _ taken literally."""
+    return "%" + text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+async def search_orders(conn: asyncpg.Connection, search: OrderSearch, before: int | None, limit: int) -> list[OrderSummary]:
+    """Orders matching every given field, newest first, `limit` of them before order `before`."""
+    rows = await conn.fetch(
+        SEARCH_ORDERS,
+        before or 2**62,
+        limit,
+        search.text,
+        _contains(search.text) if search.text else None,
+        search.sku,
+        search.channel,
+        search.status,
+        search.created_from,
+        search.created_to,
+    )
+    return [OrderSummary(**dict(r)) for r in rows]

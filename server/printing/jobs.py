@@ -34,7 +34,7 @@ from schema.printing import PrintJob, PrintRequest
 from server.core.problems import Conflict, NotFound
 from server.printing import policy
 from server.printing.printers import open_transport, printer_row
-from server.printing.rendering import check_fits, render
+from server.printing.rendering import check_fits, preview, render
 
 log = logging.getLogger("wms.printing")
 
@@ -136,6 +136,13 @@ async def get_job(conn: asyncpg.Connection, job_id: int) -> PrintJob:
     if row is None:
         raise NotFound(f"no print job {job_id}")
     return _job(row)
+
+
+async def label_preview(conn: asyncpg.Connection, job_id: int) -> bytes:
+    """The job's label as PNG, drawn from its request at its printer's resolution."""
+    job = await get_job(conn, job_id)
+    printer = await printer_row(conn, job.printer)
+    return await preview(msgspec.convert({"kind": job.label_kind} | job.label_data, PrintRequest), printer["dpi"])
 
 
 async def list_jobs(

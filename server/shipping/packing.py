@@ -113,6 +113,10 @@ async def get_carton(conn: asyncpg.Connection, carton_id: int) -> Carton:
     return _carton(row)
 
 
+async def order_cartons(conn: asyncpg.Connection, order_id: int) -> list[Carton]:
+    return [_carton(r) for r in await conn.fetch(CARTONS + " where c.order_id = $1 order by c.id", order_id)]
+
+
 async def pack_order(conn: asyncpg.Connection, order_id: int) -> PackOrder:
     order = await conn.fetchrow(
         "select o.*, c.name as channel from orders o join channels c on c.id = o.channel_id where o.id = $1", order_id
@@ -120,7 +124,7 @@ async def pack_order(conn: asyncpg.Connection, order_id: int) -> PackOrder:
     if order is None:
         raise NotFound(f"no order {order_id}")
     lines = await conn.fetch(LINES, order_id)
-    boxes = [_carton(r) for r in await conn.fetch(CARTONS + " where c.order_id = $1 order by c.id", order_id)]
+    boxes = await order_cartons(conn, order_id)
     left: dict[int, int] = {}
     for line in lines:
         if line["quantity"] > line["packed"]:
