@@ -4,7 +4,6 @@ its EventSource) about the events it watches, so it fetches its live regions aga
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -14,21 +13,23 @@ from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from server.console.pages import SUPERVISORS
 from server.core import outbox
+from server.core.database import listening_connection
+from server.core.outages import BROKEN, connection
+from server.core.settings import Settings
 from server.core.http import allow
 from server.orders.routes import STAFF
 
-log = logging.getLogger("wms.console")
-
 # A comment now and then: a page closed without a word is noticed at the next write.
 HEARTBEAT_SECONDS = 20
+POLL_SECONDS = 1.0
 EVERYTHING = None
 
 
 class Feed:
     """Started by the first page that watches, so a server nobody looks at holds no connection for it."""
 
-    def __init__(self, pool: asyncpg.Pool):
-        self.pool = pool
+    def __init__(self, pool: asyncpg.Pool, settings: Settings):
+        self.pool, self.settings = pool, settings
         self.watchers: dict[asyncio.Queue, int | None] = {}  # queue -> the order it watches, or EVERYTHING
         self.task: asyncio.Task | None = None
 
@@ -50,31 +51,36 @@ class Feed:
             del self.watchers[queue]
 
     async def _listen(self) -> None:
+        """Relay what was committed since the last look: woken by the outbox's notification where it
+        can LISTEN (a connection that dies is replaced), and looking once a second anyway, which is
+        all it does behind PgBouncer (no LISTEN there) or while the database is away."""
+        last = None
         while True:
-            try:
-                async with self.pool.acquire() as conn:
-                    await self._relay(conn)
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-                log.exception("the console's live feed lost its connection; listening again")
-                await asyncio.sleep(1)
+            with contextlib.suppress(*BROKEN):
+                async with listening_connection(self.pool, self.settings) as listener:
+                    woken, lost = asyncio.Event(), asyncio.Event()
 
-    async def _relay(self, conn: asyncpg.Connection) -> None:
-        woken = asyncio.Event()
+                    def wake(*_) -> None:
+                        woken.set()
 
-        def wake(*_) -> None:
-            woken.set()
-
-        last = await outbox.last_event_id(conn)
-        await conn.add_listener(outbox.NOTIFY_CHANNEL, wake)
-        try:
-            while True:
-                await woken.wait()
-                woken.clear()
-                while events := await outbox.since(conn, last):
-                    last = events[-1][0]
-                    self._tell(events)
-        finally:
-            await conn.remove_listener(outbox.NOTIFY_CHANNEL, wake)
+                    if listener is not None:
+                        listener.add_termination_listener(lambda _: lost.set())
+                        await listener.add_listener(outbox.NOTIFY_CHANNEL, wake)
+                    try:
+                        while not lost.is_set():
+                            woken.clear()
+                            async with connection(self.pool) as conn:
+                                last = await outbox.last_event_id(conn) if last is None else last
+                                while events := await outbox.since(conn, last):
+                                    last = events[-1][0]
+                                    self._tell(events)
+                            with contextlib.suppress(TimeoutError):
+                                await asyncio.wait_for(woken.wait(), POLL_SECONDS)
+                    finally:
+                        if listener is not None and not listener.is_closed():
+                            with contextlib.suppress(*BROKEN):
+                                await listener.remove_listener(outbox.NOTIFY_CHANNEL, wake)
+            await asyncio.sleep(POLL_SECONDS)
 
     def _tell(self, events: list[tuple[int, str, int | None]]) -> None:
         for queue, order_id in list(self.watchers.items()):
@@ -86,7 +92,7 @@ class Feed:
 
 @contextlib.asynccontextmanager
 async def live_feed(app: Litestar) -> AsyncIterator[None]:
-    app.state.feed = Feed(app.state.pool)
+    app.state.feed = Feed(app.state.pool, app.state.settings)
     try:
         yield
     finally:
