@@ -6,7 +6,7 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from schema.channels import ChannelCreate
+from schema.channels import ChannelCreate, SubscriptionCreate
 from server.console.pages import ADMINS, page
 from server.console.session import form
 from server.core import outbox
@@ -58,11 +58,31 @@ async def revoke(request: Request, conn: Conn, name: FromPath[str]) -> Response:
 
 @get("/admin/channels/{name:str}", guards=ADMIN, include_in_schema=False)
 async def channel(request: Request, conn: Conn, name: FromPath[str]) -> Template:
+    return await _channel_page(request, conn, name)
+
+
+async def _channel_page(request: Request, conn, name: str, refusal=None) -> Template:
     found = await channels.get_channel(conn, name)
     return page(
-        request, "admin/channel.html", channel=found, subscriptions=await channels.subscriptions(conn, found.id),
+        request, "admin/channel.html", refusal.status if refusal else 200, channel=found, refusal=refusal,
+        subscriptions=await channels.subscriptions(conn, found.id),
         failed=await outbox.deliveries(conn, found.id, (0, 0), 100, "failed"),
     )
+
+
+@post("/admin/channels/{name:str}/webhooks", guards=ADMIN, include_in_schema=False)
+async def add_webhook(request: Request, conn: Conn, name: FromPath[str]) -> Response:
+    """A webhook endpoint for the channel, as the channel itself adds one through the API."""
+    fields = await form(request)
+    found = await channels.get_channel(conn, name)
+    wanted = [t.strip() for t in fields.get("event_types", "").split(",") if t.strip()]
+    try:
+        data = msgspec.convert({"url": fields.get("url", "").strip(), "event_types": wanted or None}, SubscriptionCreate)
+    except msgspec.ValidationError as error:
+        return await _channel_page(request, conn, name, Invalid(str(error).replace("$.", "")))
+    async with conn.transaction():
+        await channels.subscribe(conn, found.id, data)
+    return Redirect(f"/admin/channels/{name}", status_code=303)
 
 
 @post("/admin/channels/{name:str}/webhooks/{subscription_id:int}/replay", guards=ADMIN, include_in_schema=False)
