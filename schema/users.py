@@ -1,8 +1,7 @@
 """Users, roles and logging in."""
 
-from typing import Annotated, Literal
-
 import datetime
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
@@ -21,6 +20,18 @@ class UserCreate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     badge: Barcode | None = None
     pin: Pin | None = None
     password: Password | None = None
+
+
+class UserUpdate(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """What changes about a user; what is left out stays. A new badge comes with its PIN. `active`
+    false takes the user off the floor: they cannot log in, and their sessions end."""
+
+    name: Text | None = None
+    role: Role | None = None
+    badge: Barcode | None = None
+    pin: Pin | None = None
+    password: Password | None = None
+    active: bool | None = None
 
 
 class User(msgspec.Struct, kw_only=True):

@@ -1,11 +1,11 @@
 """Logging in and out, and managing users."""
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, patch, post
 from litestar.datastructures import State
 from litestar.params import FromPath, JSONBody
 
 from schema.common import Page
-from schema.users import BadgeLogin, PasswordLogin, SecurityEvent, Session, User, UserCreate
+from schema.users import BadgeLogin, PasswordLogin, SecurityEvent, Session, User, UserCreate, UserUpdate
 from server.auth import logins, users
 from server.core.errors import problem_spec
 from server.core.http import Conn, Cursor, IdempotencyKey, PageSize, after_cursor, allow, once, page
@@ -60,7 +60,13 @@ class UserController(Controller):
     async def create(
         self, request: Request, data: JSONBody[UserCreate], conn: Conn, idempotency_key: IdempotencyKey
     ) -> Response[User]:
-        return await once(request, conn, idempotency_key, data, lambda: users.create_user(conn, data))
+        return await once(request, conn, idempotency_key, data, lambda: users.create_user(conn, data, request.user))
+
+    @patch("/{username:str}", operation_id="updateUser",
+           summary="Change a user's role, name, badge and PIN or password, or take them off the floor (their sessions end)")
+    async def update(self, request: Request, conn: Conn, username: FromPath[str], data: JSONBody[UserUpdate],
+                     idempotency_key: IdempotencyKey) -> Response[User]:
+        return await once(request, conn, idempotency_key, data, lambda: users.update_user(conn, username, data, request.user), 200)
 
     @get(operation_id="listUsers", summary="List users")
     async def list(self, conn: Conn, cursor: Cursor = None, limit: PageSize = 100) -> Page[User]:

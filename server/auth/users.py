@@ -5,8 +5,8 @@ import secrets
 import asyncpg
 from argon2 import PasswordHasher
 
-from schema.users import SecurityEvent, Session, User, UserCreate
-from server.core.problems import Conflict, Invalid, NotFound
+from schema.users import SecurityEvent, Session, User, UserCreate, UserUpdate
+from server.core.problems import Conflict, Forbidden, Invalid, NotFound
 from server.core.tokens import token_digest
 
 # A PIN is short, so its hash must be slow; a badge alone never opens a session.
@@ -21,7 +21,13 @@ def to_user(row: asyncpg.Record) -> User:
     return User(**dict(row))
 
 
-async def create_user(conn: asyncpg.Connection, data: UserCreate) -> User:
+def _only_admins_make_admins(by: User | None, *roles: str | None) -> None:
+    if "admin" in roles and by is not None and by.role != "admin":
+        raise Forbidden("only an admin may make, change or take away an admin")
+
+
+async def create_user(conn: asyncpg.Connection, data: UserCreate, by: User | None = None) -> User:
+    _only_admins_make_admins(by, data.role)
     if data.pin is not None and data.badge is None:
         raise Invalid.field("pin", "a PIN is used with a badge; give the user a badge too")
     if data.badge is not None and data.pin is None:
@@ -48,6 +54,42 @@ async def create_user(conn: asyncpg.Connection, data: UserCreate) -> User:
         field = "badge" if "badge" in (error.constraint_name or "") else "username"
         raise Conflict(f"a user with this {field} already exists") from None
     return to_user(row)
+
+
+async def update_user(conn: asyncpg.Connection, username: str, data: UserUpdate, by: User) -> User:
+    """Change a user's role, name, badge and PIN, password, or take them off the floor. A user whose
+    rights or secrets change logs in again: their sessions end."""
+    row = await conn.fetchrow(SELECT_USER + " where username = $1 for update", username)
+    if row is None:
+        raise NotFound(f"no user {username}")
+    _only_admins_make_admins(by, row["role"], data.role)
+    role = data.role or row["role"]
+    badge = data.badge or row["badge"]
+    if data.badge is not None and data.pin is None:
+        raise Invalid.field("pin", "a new badge needs its PIN")
+    if data.pin is not None and badge is None:
+        raise Invalid.field("pin", "a PIN is used with a badge; give the user a badge too")
+    if role == "admin" and badge is not None:
+        raise Invalid.field("role", "an admin logs in with a user name and password only: a badge and a PIN are too weak for the role")
+    if data.active is False and username == by.username:
+        raise Conflict("you cannot take yourself off: another supervisor or an admin must")
+    try:
+        updated = await conn.fetchrow(
+            """
+            update users set name = coalesce($2, name), role = $3, badge = $4,
+                   pin_hash = coalesce($5, pin_hash), password_hash = coalesce($6, password_hash),
+                   active = coalesce($7, active)
+             where username = $1
+            returning id, username, name, role, badge, active, locked_at
+            """,
+            username, data.name, role, badge, hasher.hash(data.pin) if data.pin else None,
+            hasher.hash(data.password) if data.password else None, data.active,
+        )
+    except asyncpg.UniqueViolationError:
+        raise Conflict("another user has this badge") from None
+    if role != row["role"] or data.active is False or data.pin or data.password or data.badge:
+        await conn.execute("delete from sessions where user_id = $1", row["id"])
+    return to_user(updated)
 
 
 async def list_users(conn: asyncpg.Connection, after: int, limit: int) -> list[User]:

@@ -37,7 +37,7 @@ PAGES = [
     floor.floor, floor.floor_live, floor.preview, floor.release, floor.resolve,
     printing.printing, printing.label, printing.reprint, printing.void,
     channels.channel_list, channels.create, channels.rotate, channels.revoke, channels.channel, channels.add_webhook, channels.replay,
-    users.user_list, users.create, users.unlock,
+    users.user_list, users.create, users.change, users.unlock,
     shipping.setup, shipping.put_carrier, shipping.put_carton,
     imports.import_page, imports.import_file,
     dashboards.dashboards, dashboards.chart,

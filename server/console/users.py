@@ -5,12 +5,12 @@ from litestar import Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
-from schema.users import UserCreate
+from schema.users import UserCreate, UserUpdate
 from server.auth import users
 from server.console.pages import PAGE_SIZE, SUPERVISORS, page
 from server.console.session import form
 from server.core.http import Conn, allow
-from server.core.problems import Conflict, Invalid
+from server.core.problems import Conflict, Forbidden, Invalid
 
 GUARD = [allow(*SUPERVISORS)]  # the API's UserController
 ROLES = ("admin", "supervisor", "receiver", "picker", "packer", "shipper")
@@ -34,11 +34,30 @@ async def create(request: Request, conn: Conn) -> Response:
     try:
         data = msgspec.convert(given, UserCreate)
         async with conn.transaction():
-            await users.create_user(conn, data)
+            await users.create_user(conn, data, request.user)
     except msgspec.ValidationError as error:
         return await _users(request, conn, 0, 422, refusal=Invalid(str(error).replace("$.", "")), given=given)
-    except (Conflict, Invalid) as refused:
+    except (Conflict, Forbidden, Invalid) as refused:
         return await _users(request, conn, 0, refused.status, refusal=refused, given=given)
+    return Redirect("/admin/users", status_code=303)
+
+
+@post("/admin/users/change", guards=GUARD, include_in_schema=False)
+async def change(request: Request, conn: Conn) -> Response:
+    """A new role, badge and PIN, password, or the user taken off the floor (the API's updateUser)."""
+    fields = await form(request)
+    username = fields.get("username", "")
+    given = {k: fields[k] for k in ("role", "badge", "pin", "password") if fields.get(k)}
+    if fields.get("active"):
+        given["active"] = fields["active"] == "yes"
+    try:
+        data = msgspec.convert(given, UserUpdate)
+        async with conn.transaction():
+            await users.update_user(conn, username, data, request.user)
+    except msgspec.ValidationError as error:
+        return await _users(request, conn, 0, 422, refusal=Invalid(str(error).replace("$.", "")))
+    except (Conflict, Forbidden, Invalid) as refused:
+        return await _users(request, conn, 0, refused.status, refusal=refused)
     return Redirect("/admin/users", status_code=303)
 
 

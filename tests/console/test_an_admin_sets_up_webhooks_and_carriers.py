@@ -36,3 +36,14 @@ async def test_a_supervisor_may_not_add_a_carrier(client, conn):
                                                                   "services": "s"})
     assert refused.status_code == 403
     assert await conn.fetchval("select count(*) from carriers where code = 'x'") == 0
+
+
+async def test_a_supervisor_moves_a_user_to_another_role_and_may_not_make_an_admin(client, conn):
+    await log_in(client, "supervisor")
+    users = await client.get("/admin/users")
+    moved = await client.post("/admin/users/change", data={"csrf": csrf_of(users.text), "username": "picker", "role": "receiver"})
+    assert moved.status_code in (200, 303)
+    refused = await client.post("/admin/users/change", data={"csrf": csrf_of(users.text), "username": "packer", "role": "admin"})
+    assert refused.status_code == 403 and "only an admin" in refused.text
+    assert dict(await conn.fetch("select username, role from users where username in ('picker', 'packer')")) == {
+        "picker": "receiver", "packer": "packer"}
