@@ -2,15 +2,19 @@
 server code. Reads go straight to the server; every action goes through the offline queue first
 (offline.py), so that a dead spot in the Wi-Fi loses nothing."""
 
+from urllib.parse import quote
+
 import httpx
 import msgspec
 
 from handheld.offline import OfflineQueue
 from schema.catalog import BarcodeMatch, Sku
 from schema.common import Page, Problem
+from schema.counts import CountAssignment, CountSubmit, NextCount
 from schema.locations import Location
 from schema.picking import PickConfirm, ShortPick, Trip, TripRequest
 from schema.printing import PrintJob
+from schema.receiving import Lpn, LpnClose, PutawayConfirm, PutawayPlan, ReceiptReport, ReceiveScan, ReceivingSession, ReceivingStart
 from schema.shipping import Carton, CartonClose, CartonClosed, CartonOpen, CartonPrint, CartonType, PackOrder, PackScan, ShipmentOut
 from schema.stock import OnHand
 from schema.users import Session
@@ -135,6 +139,38 @@ class ApiClient:
 
     def print_carton(self, carton_id: int, data: CartonPrint) -> list[PrintJob]:
         return msgspec.json.decode(self._post(f"/api/v1/packing/cartons/{carton_id}/labels", data).content, type=list[PrintJob])
+
+    def start_receiving(self, data: ReceivingStart, key: str) -> ReceivingSession:
+        return msgspec.json.decode(self._post("/api/v1/receiving/sessions", data, key).content, type=ReceivingSession)
+
+    def receiving_session(self, receipt_id: int) -> ReceivingSession | None:
+        """The caller's session on the receipt; None when it is closed or was never theirs."""
+        found = self._get(f"/api/v1/receiving/sessions/{receipt_id}")
+        return msgspec.json.decode(found.content, type=ReceivingSession) if found else None
+
+    def close_lpn(self, receipt_id: int, data: LpnClose, key: str) -> Lpn:
+        return msgspec.json.decode(self._post(f"/api/v1/receipts/{receipt_id}/lpns", data, key).content, type=Lpn)
+
+    def close_receipt(self, receipt_id: int, key: str) -> ReceiptReport:
+        return msgspec.json.decode(self._post(f"/api/v1/receipts/{receipt_id}/close", None, key).content, type=ReceiptReport)
+
+    def putaway_plan(self, lpn: str) -> PutawayPlan:
+        return msgspec.json.decode(self._get(f"/api/v1/putaway/lpns/{quote(lpn, safe='')}").content, type=PutawayPlan)
+
+    def next_count(self, request: NextCount) -> CountAssignment:
+        return self._ask("/api/v1/counts/next", request, CountAssignment)
+
+    @staticmethod
+    def queue_receive(queue: OfflineQueue, receipt_id: int, scan: ReceiveScan) -> int:
+        return queue.add(scan.scan_id, "POST", f"/api/v1/receipts/{receipt_id}/scans", msgspec.json.encode(scan))
+
+    @staticmethod
+    def queue_putaway(queue: OfflineQueue, put: PutawayConfirm) -> int:
+        return queue.add(put.scan_id, "POST", "/api/v1/putaway/confirm", msgspec.json.encode(put))
+
+    @staticmethod
+    def queue_count(queue: OfflineQueue, task_id: int, count: CountSubmit) -> int:
+        return queue.add(count.scan_id, "POST", f"/api/v1/counts/{task_id}/count", msgspec.json.encode(count))
 
     @staticmethod
     def queue_pack(queue: OfflineQueue, carton_id: int, scan: PackScan) -> int:

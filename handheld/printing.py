@@ -1,19 +1,20 @@
-"""The handheld's paired printer: a bin or an item label, drawn by labels.templates, sent as ZPL
-through labels.transports. `--printer` names it: `tcp://HOST:9100` for a network Zebra, a serial
-device or pyserial URL for a belt printer (`/dev/rfcomm0` paired over Bluetooth, `/dev/ttyUSB0`,
-`socket://HOST:PORT`), or nothing. Printing is not a stock change, so it does not go through the
-offline queue: it works now or says in words why not (out of paper, head open, not reachable),
-and never takes the app down."""
+"""The handheld's paired printer: a bin, an item or a received pallet's LPN label, drawn by
+labels.templates, sent as ZPL through labels.transports. `--printer` names it: `tcp://HOST:9100`
+for a network Zebra, a serial device or pyserial URL for a belt printer (`/dev/rfcomm0` paired
+over Bluetooth, `/dev/ttyUSB0`, `socket://HOST:PORT`), or nothing. Printing is not a stock
+change, so it does not go through the offline queue: it works now or says in words why not
+(out of paper, head open, not reachable), and never takes the app down."""
 
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from labels import Label, LabelError, PrinterFault, to_zpl
 from labels.status import SILENT
-from labels.templates import ItemData, LocationData, item_label, location_label
+from labels.templates import ItemData, LocationData, LpnData, item_label, location_label, lpn_label
 from labels.transports import SerialPort, Tcp9100, Transport, send
 from schema.catalog import Sku
 from schema.locations import Location
+from schema.receiving import Lpn
 
 # labels.status's words for a fault -> the words a picker reads after "Printer "
 SAID = {
@@ -38,6 +39,13 @@ def sku_label(sku: Sku) -> Label:
     if gtin is None:
         raise LabelError("gtin", f"{sku.code} has no GTIN of its own to print")
     return item_label(ItemData(sku=sku.code, description=sku.description, gtin=gtin))
+
+
+def pallet_label(lpn: Lpn) -> Label:
+    """The LPN's barcode (what putaway scans), with its SKU (MIXED for several) and units."""
+    skus = {c.sku for c in lpn.content}
+    return lpn_label(LpnData(lpn=lpn.lpn, sku=skus.pop() if len(skus) == 1 else "MIXED" if skus else "",
+                             quantity=sum(c.quantity for c in lpn.content) or None))
 
 
 def transport(spec: str, baudrate: int = 9600) -> Transport:
@@ -67,6 +75,9 @@ class LabelPrinter:
 
     def print_item(self, sku: Sku) -> str:
         return self._print(lambda: sku_label(sku), sku.code)
+
+    def print_lpn(self, lpn: Lpn) -> str:
+        return self._print(lambda: pallet_label(lpn), lpn.lpn)
 
     def _print(self, draw: Callable[[], Label], what: str) -> str:
         """What was printed; NotPrinted says why nothing was."""

@@ -13,9 +13,9 @@ from typing import Literal
 import httpx
 import msgspec
 
-from handheld.client import ApiClient, Refused, reason_of
-from handheld.flows import Feedback
-from handheld.offline import OfflineQueue, drain
+from handheld.client import ApiClient, Refused
+from handheld.flows import KEPT, Feedback, sent_now
+from handheld.offline import OfflineQueue
 from handheld.scale import Scale
 from schema import scans
 from schema.shipping import CartonClose, CartonOpen, CartonPrint, PackOrder, PackResult, PackScan
@@ -117,14 +117,9 @@ class PackFlow:
     def _pack(self, raw: str) -> PackView:
         scan_id = f"{self.device}-pack-{uuid.uuid4().hex[:16]}"
         ApiClient.queue_pack(self.queue, self.carton_id, PackScan(scan_id=scan_id, item=raw))
-        drain(self.queue, self.api.http)
-        action = self.queue.action(scan_id)
-        if action.state == "waiting":
-            return self._view(Feedback("wrong", "No network: the scan is kept and sent when the server answers"))
-        if action.state == "refused":
-            self.queue.acknowledge(action.seq)  # said on the screen now, not later
-            return self._view(Feedback("wrong", reason_of(action.status or 0, action.answer or b"")))
-        result = msgspec.json.decode(action.answer, type=PackResult)
+        result = sent_now(self.queue, self.api.http, scan_id, PackResult)
+        if result is None:
+            return self._view(KEPT)
         self.order = result.order
         if not any(line.to_pack for line in self.order.lines):
             return self._view(Feedback("done", f"{result.message}: all packed, put the carton on the scale and close it"))

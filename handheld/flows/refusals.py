@@ -10,10 +10,14 @@ import msgspec
 from handheld.client import reason_of
 from handheld.flows import Feedback
 from handheld.offline import Action, OfflineQueue
+from schema.counts import CountSubmit
 from schema.picking import PickConfirm, ShortPick
+from schema.receiving import PutawayConfirm, ReceiveScan
 from schema.stock import Move
 
 _TASK = re.compile(r"/api/v1/picking/tasks/\d+/(confirm|short)$")
+_RECEIPT_SCAN = re.compile(r"/api/v1/receipts/\d+/scans$")
+_COUNT = re.compile(r"/api/v1/counts/\d+/count$")
 
 
 class RefusalView(msgspec.Struct, frozen=True, kw_only=True):
@@ -36,6 +40,14 @@ def described(action: Action) -> str:
         if action.path == "/api/v1/stock/moves":
             move = msgspec.json.decode(action.body, type=Move)
             return f"Move of {move.quantity} x {move.sku} from {move.from_location} to {move.to_location}"
+        if _RECEIPT_SCAN.search(action.path):
+            scan = msgspec.json.decode(action.body, type=ReceiveScan)
+            return f"Receipt of {scan.count} x {scan.scan}" + (f" (damaged: {scan.reason})" if scan.condition == "damaged" else "")
+        if action.path == "/api/v1/putaway/confirm":
+            put = msgspec.json.decode(action.body, type=PutawayConfirm)
+            return f"Putaway of {put.sku or 'goods'} from LPN {put.lpn} to {put.location}"
+        if _COUNT.search(action.path):
+            return f"Count at {msgspec.json.decode(action.body, type=CountSubmit).location}"
     except msgspec.DecodeError:
         pass
     return f"{action.method} {action.path}"
