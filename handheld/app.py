@@ -1,6 +1,8 @@
 """The Kivy app: screens that draw what the flows say, scans from the scanner handed to the UI
 thread, the offline queue drained in the background, labels printed off the UI thread, and a
-refused replay held on the screen until the picker acknowledges it. No rule lives here."""
+refused replay held on the screen until the picker acknowledges it. Who logs in decides where
+the app opens: a pack station packs, a receiver starts at the dock (and reaches Put away and
+Count from there), anyone else picks. No rule lives here."""
 
 import threading
 import time
@@ -15,22 +17,28 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from handheld.client import ApiClient
 from handheld.flows import Feedback
+from handheld.flows.counting import CountFlow
 from handheld.flows.login import LoginFlow
 from handheld.flows.lookup import LookupFlow
 from handheld.flows.moving import MoveFlow
 from handheld.flows.packing import PackFlow
 from handheld.flows.picking import PickFlow
+from handheld.flows.putaway import PutawayFlow
+from handheld.flows.receiving import ReceiveFlow
 from handheld.flows.refusals import RefusalFlow, RefusalView
 from handheld.offline import OfflineQueue, drain
 from handheld.printing import LabelPrinter
 from handheld.scale import Scale
 from handheld.scanner import KeyboardWedge, Scan, SerialScanner
 from handheld.screens import (
+    CountScreen,
     LoginScreen,
     LookupScreen,
     MoveScreen,
     PackScreen,
     PickScreen,
+    PutawayScreen,
+    ReceiveScreen,
     RefusedScreen,
 )
 from handheld.settings import Settings
@@ -38,6 +46,8 @@ from handheld.sounds import sound_files
 from handheld.vibration import vibrate
 
 KEY_F1, KEY_F2 = 282, 283  # Short, Skip
+KEYED = ("pick", "move", "pack", "receive", "putaway", "count")  # the screens with a number pad for counts
+WORKING = ("pick", "pack", "receive", "putaway", "count")  # the screens a handheld left alone logs out of
 
 Builder.load_file(str(Path(__file__).with_name("screens") / "handheld.kv"))
 
@@ -59,6 +69,11 @@ class HandheldApp(App):
         self.station = settings.station
         self.scale = Scale(settings.scale, on_reading=self._weighed) if settings.scale else None
         self.packing = PackFlow(self.api, self.queue, settings.device, settings.station or "", settings.station_printer, self.scale)
+        self.receiving = ReceiveFlow(self.api, self.queue, settings.device, printer, data_dir / "receiving.json")
+        self.putting = PutawayFlow(self.api, self.queue, settings.device)
+        self.counting = CountFlow(self.api, self.queue, settings.device)
+        self.flows = {"login": self.login, "pick": self.picking, "lookup": self.looking, "move": self.moving, "refused": self.refusals,
+                      "pack": self.packing, "receive": self.receiving, "putaway": self.putting, "count": self.counting}
         self.refused: RefusalView | None = None
         self._before_refusal = "login"  # the screen a refusal took over, given back once it is read
         self.scanner = (SerialScanner(settings.scanner, self._from_scanner, settings.baud, settings.suffix)
@@ -77,6 +92,9 @@ class HandheldApp(App):
         self.screens.add_widget(MoveScreen(name="move"))
         self.screens.add_widget(RefusedScreen(name="refused"))
         self.screens.add_widget(PackScreen(name="pack", station=self.station or ""))
+        self.screens.add_widget(ReceiveScreen(name="receive"))
+        self.screens.add_widget(PutawayScreen(name="putaway"))
+        self.screens.add_widget(CountScreen(name="count"))
         Window.bind(on_textinput=lambda _, text: self.wedge.text(text), on_key_down=self._key)
         return self.screens
 
@@ -121,16 +139,13 @@ class HandheldApp(App):
 
     def _idle(self, _) -> None:
         """Log out a handheld left alone, so the next picker does not pick as this one."""
-        if self.screens.current in ("pick", "pack") and time.monotonic() - self._last_action > self.idle_logout_seconds:
+        if self.screens.current in WORKING and time.monotonic() - self._last_action > self.idle_logout_seconds:
             self.screens.current = "login"
             self.screens.get_screen("login").show(self.login.logout())
 
     def scanned(self, raw: str) -> None:
         self._last_action = time.monotonic()
-        screen = self.screens.current
-        flow = {"login": self.login, "pick": self.picking, "lookup": self.looking, "move": self.moving,
-                "refused": self.refusals, "pack": self.packing}[screen]
-        view = flow.scan(raw)
+        view = self.flows[self.screens.current].scan(raw)
         if view is not None:
             self.screens.current_screen.show(view)
             self._signal(view.feedback)
@@ -140,14 +155,15 @@ class HandheldApp(App):
     def key(self, digit: str) -> None:
         if self.screens.current == "login":
             self.screens.get_screen("login").show(self.login.key(digit))
-        elif self.screens.current in ("pick", "move", "pack"):
-            self.screens.current_screen.keyed = (self.screens.current_screen.keyed + digit)[:6 if self.screens.current == "pack" else 4]
+        elif self.screens.current in KEYED:
+            screen = self.screens.current_screen
+            screen.keyed = (screen.keyed + digit)[:getattr(screen, "digits", 4)]
 
     def clear(self) -> None:
         if self.screens.current == "login":
             self.login.pin = ""
             self.screens.get_screen("login").show(self.login.key(""))
-        elif self.screens.current in ("pick", "move", "pack"):
+        elif self.screens.current in KEYED:
             self.screens.current_screen.keyed = ""
 
     def enter(self) -> None:
@@ -162,11 +178,9 @@ class HandheldApp(App):
                 self.screens.get_screen("login").show(view)
         elif screen == "refused":
             self.acknowledge()
-        elif screen in ("pick", "move", "pack") and self.screens.current_screen.keyed:
+        elif screen in KEYED and self.screens.current_screen.keyed:
             count, self.screens.current_screen.keyed = int(self.screens.current_screen.keyed), ""
-            view = {"pick": self.picking, "move": self.moving, "pack": self.packing}[screen].key_count(count)
-            self.screens.current_screen.show(view)
-            self._signal(view.feedback)
+            self._show(self.flows[screen].key_count(count))
 
     def acknowledge(self) -> None:
         """The picker has read the refusal on the screen: the next one, or back to work."""
@@ -191,13 +205,22 @@ class HandheldApp(App):
         threading.Thread(target=printing, name="printing", daemon=True).start()
 
     def close_carton(self) -> None:
-        self._show_pack(self.packing.close())
+        self._show(self.packing.close())
 
     def ship(self) -> None:
-        self._show_pack(self.packing.ship())
+        self._show(self.packing.ship())
 
     def reprint(self) -> None:
-        self._show_pack(self.packing.reprint())
+        self._show(self.packing.reprint())
+
+    def tap(self, action: str) -> None:
+        """A button of the flow on the screen (Damaged, LPN full, Other bin, Undo, Done...)."""
+        self._show(getattr(self.flows[self.screens.current], action)())
+
+    def go(self, screen: str) -> None:
+        """To another job's screen (a receiver's Put away and Count), its flow started or gone on with."""
+        self.screens.current = screen
+        self._show(self.flows[screen].start())
 
     def lookup(self) -> None:
         self.screens.current = "lookup"
@@ -206,13 +229,13 @@ class HandheldApp(App):
         self.screens.current = "move"
 
     def back(self) -> None:
-        self.screens.current = "pick"
+        self.screens.current = self._home()
 
     def short(self) -> None:
-        self._show_pick(self.picking.short())
+        self._show(self.picking.short())
 
     def skip(self) -> None:
-        self._show_pick(self.picking.skip())
+        self._show(self.picking.skip())
 
     # -- output --------------------------------------------------------------------------------
 
@@ -228,25 +251,29 @@ class HandheldApp(App):
         self.screens.current = "refused"
         self._signal(self.refused.feedback)
 
-    def _to_work(self) -> None:
-        """A pack station packs; a handheld picks."""
+    def _home(self) -> str:
+        """A pack station packs. A receiver works inbound: the dock first, where a truck waits,
+        then putting away and counting; anyone else picks, where a tap off the trip costs time."""
         if self.station:
+            return "pack"
+        session = self.login.session
+        return "receive" if session is not None and session.user.role == "receiver" else "pick"
+
+    def _to_work(self) -> None:
+        home = self._home()
+        if home == "pack":
             self.screens.current = "pack"
         else:
-            self.screens.current = "pick"
-            self._show_pick(self.picking.start())
-
-    def _show_pack(self, view) -> None:
-        self.screens.get_screen("pack").show(view)
-        self._signal(view.feedback)
+            self.go(home)
 
     def _weighed(self, reading) -> None:
         """The scale's reading on the screen as it changes (from the scale's thread to the UI's)."""
         shown = f"{reading.grams / 1000:.3f} kg" + ("" if reading.stable else " ...")
         Clock.schedule_once(lambda _: setattr(self.screens.get_screen("pack"), "weight", shown))
 
-    def _show_pick(self, view) -> None:
-        self.screens.get_screen("pick").show(view)
+    def _show(self, view) -> None:
+        """A flow's view on the screen showing it."""
+        self.screens.current_screen.show(view)
         self._signal(view.feedback)
 
     def _signal(self, feedback: Feedback | None) -> None:

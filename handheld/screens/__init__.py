@@ -4,11 +4,14 @@ from kivy.properties import NumericProperty, StringProperty
 from kivy.uix.screenmanager import Screen
 
 from handheld.flows import Feedback
+from handheld.flows.counting import CountView
 from handheld.flows.login import LoginView
 from handheld.flows.lookup import LookupView
 from handheld.flows.moving import MoveView
 from handheld.flows.packing import PackView
 from handheld.flows.picking import PickView
+from handheld.flows.putaway import PutawayView
+from handheld.flows.receiving import ReceiveView
 from handheld.flows.refusals import RefusalView
 
 
@@ -95,8 +98,65 @@ class PackScreen(Said, Screen):
     message = StringProperty("Scan a tote or an order")
     flash = StringProperty("info")
     keyed = StringProperty("")  # a weight in grams, for a station without a scale
+    digits = 6
 
     def show(self, view: PackView) -> None:
         self.order, self.ship_to, self.lines = view.order, view.ship_to, "\n".join(view.lines)
         self.carton, self.suggestion, self.weight = view.carton, view.suggestion, view.weight
+        self.say(view.feedback)
+
+
+class ReceiveScreen(Said, Screen):
+    step = StringProperty("scan_dock")
+    receipt = StringProperty("")
+    dock = StringProperty("")
+    lpn = StringProperty("")
+    lines = StringProperty("")
+    next_scan = StringProperty("")  # what the next scan carries: a lot held, damage, a keyed count
+    message = StringProperty("Scan the dock")
+    flash = StringProperty("info")
+    keyed = StringProperty("")
+    digits = 5
+
+    def show(self, view: ReceiveView) -> None:
+        self.step, self.receipt, self.dock = view.step, view.receipt, view.dock
+        self.lpn = view.lpn or ("new LPN on the next scan" if view.step == "scan_items" else "")
+        self.lines = "\n".join(view.lines)
+        self.next_scan = "   ".join(p for p in (view.pending, view.damaged and f"DAMAGED: {view.damaged}",
+                                                 view.keyed and f"next scan x {view.keyed}") if p)
+        self.say(view.feedback)
+
+
+class PutawayScreen(Said, Screen):
+    lpn = StringProperty("")
+    what = StringProperty("")
+    bin = StringProperty("")
+    rule = StringProperty("")
+    then = StringProperty("")
+    reason = StringProperty("")
+    message = StringProperty("Scan a pallet's LPN label")
+    flash = StringProperty("info")
+    keyed = StringProperty("")
+
+    def show(self, view: PutawayView) -> None:
+        self.lpn, self.what, self.bin, self.rule = view.lpn, view.what, view.bin, view.rule
+        self.then = ("then: " + ", ".join(view.then)) if view.then else ""
+        self.reason = view.reason
+        self.say(view.feedback)
+
+
+class CountScreen(Said, Screen):
+    location = StringProperty("")
+    what = StringProperty("")
+    counted = StringProperty("")
+    next_scan = StringProperty("")  # the lot the next items count as, a keyed count
+    message = StringProperty("")
+    flash = StringProperty("info")
+    keyed = StringProperty("")
+    digits = 6
+
+    def show(self, view: CountView) -> None:
+        self.location, self.what = view.location, view.what
+        self.next_scan = "   ".join(p for p in (view.lot and f"lot {view.lot}", view.keyed and f"next scan x {view.keyed}") if p)
+        self.counted = "\n".join(view.counted) if view.step == "counting" else ""
         self.say(view.feedback)

@@ -48,11 +48,14 @@ def screen_text() -> dict:
             "bin": getattr(screen, "bin", ""), "waiting": getattr(screen, "waiting", 0),
             "progress": getattr(screen, "progress", ""), "count": getattr(screen, "count", ""),
             "reason": getattr(screen, "reason", ""), "order": getattr(screen, "order", ""),
-            "carton": getattr(screen, "carton", ""), "weight": getattr(screen, "weight", "")}
+            "carton": getattr(screen, "carton", ""), "weight": getattr(screen, "weight", ""),
+            "receipt": getattr(screen, "receipt", ""), "lpn": getattr(screen, "lpn", ""), "lines": getattr(screen, "lines", ""),
+            "what": getattr(screen, "what", ""), "location": getattr(screen, "location", ""),
+            "counted": getattr(screen, "counted", "")}
 
 
 def run(steps: list[list]):
-    """Each step: ["scan", text] | ["key", digits] | ["ok"] | ["tap", method] | ["shot", name] | ["sent"]
+    """Each step: ["scan", text] | ["key", digits] | ["ok"] | ["tap", method, *args] | ["shot", name] | ["sent"]
     | ["wait", seconds] | ["supervisor", method, path, body] (a supervisor's call to the server meanwhile)
     | ["kill"] (the battery pulled: what was seen is printed, then SIGKILL) | ["weigh", line] (the scale
     sends a reading)."""
@@ -81,7 +84,7 @@ def run(steps: list[list]):
             print(json.dumps(seen), flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
         elif kind == "tap":
-            getattr(app, step[1])()
+            getattr(app, step[1])(*step[2:])
             yield 0.3
         elif kind == "sent":
             deadline = time.monotonic() + 15
