@@ -67,20 +67,21 @@ class ReceiveFlow:
     # -- starting ---------------------------------------------------------------------------
 
     def start(self) -> ReceiveView:
-        """The receipt this device was receiving, if the server still has it open for this user."""
-        if self.session is None and self.kept is not None and self.kept.exists():
-            try:
-                self.session = self.api.receiving_session(int(self.kept.read_text()))
-            except httpx.TransportError:
-                return self._view(Feedback("wrong", "No network: walk to where the Wi-Fi works and try again"))
-            except Refused as refused:
-                return self._view(Feedback("wrong", refused.reason))
-            if self.session is None:
-                self.kept.unlink()
-            else:
-                self.dock = self.session.dock
-                return self._view(Feedback("info", f"Receipt {self._name()}: go on scanning"))
-        return self._view(None)
+        """The receipt this device was receiving, if the server still has it open for the user
+        logged in now (asked again at each login: the last receiver's is not theirs)."""
+        if self.kept is None or not self.kept.exists():
+            return self._view(None)
+        try:
+            self.session = self.api.receiving_session(int(self.kept.read_text()))
+        except httpx.TransportError:
+            return self._view(Feedback("wrong", "No network: walk to where the Wi-Fi works and try again"))
+        except Refused as refused:
+            return self._view(Feedback("wrong", refused.reason))
+        if self.session is None:
+            self.kept.unlink()
+            return self._view(None)
+        self.dock = self.session.dock
+        return self._view(Feedback("info", f"Receipt {self._name()}: go on scanning"))
 
     # -- scans --------------------------------------------------------------------------------
 

@@ -3,8 +3,8 @@ pty: the dock, the receipt, a GS1-128 carton label, cases keyed as a count, a lo
 barcodes of their own, a damaged carton to quarantine; a wrong dock, an unknown receipt,
 over-receipt, a lot-tracked item without its lot and an expired lot each refused with the
 server's reason; LPN full prints the pallet's label on the handheld's printer (the emulator); the
-app started again goes on with the receipt; Close receipt, tapped twice, reports per line; a
-blind receipt for goods nobody announced."""
+app started again goes on with the receipt (another user logging in on it does not); Close
+receipt, tapped twice, reports per line; a blind receipt for goods nobody announced."""
 
 import datetime
 
@@ -91,6 +91,8 @@ async def test_a_receiver_receives_a_truck_by_scans_and_hears_every_refusal_in_w
     blind = again.blind()
     assert blind.feedback.message.startswith("Receipt R-") and blind.lines == []
     assert again.scan(APPLE).lines == ["APPLE  1  not expected"]
+    supervisor = ReceiveFlow(ApiClient(served, "test-token-supervisor"), queue, "hh", printer, tmp_path / "receiving.json")
+    assert supervisor.start().step == "scan_dock"  # the next to log in on the device does not go on with the receiver's
 
     assert queue.waiting() == [] and queue.refusals() == []  # every refusal was said on the screen
     assert await on_hand(conn, "DOCK", "MILK", lpn) == 7 and await on_hand(conn, "DOCK", "APPLE", lpn) == 24
