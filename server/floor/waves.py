@@ -12,6 +12,7 @@ import asyncpg
 
 from schema.picking import TripPreview, Wave, WavePreview, WaveProgress, WaveRelease
 from server.core.problems import Conflict, Invalid
+from server.core.outages import BROKEN, connection
 from server.floor.walk import Layout, Stop, shortest_route
 from server.orders import allocation
 
@@ -272,7 +273,7 @@ async def release_continuously(pool: asyncpg.Pool, interval: float) -> None:
     floor as discrete trips."""
     while True:
         try:
-            async with pool.acquire() as conn, conn.transaction():
+            async with connection(pool) as conn, conn.transaction():
                 ready = [
                     r["id"] for r in await conn.fetch(
                         "select o.id from orders o where o.status = 'allocated'"
@@ -284,7 +285,9 @@ async def release_continuously(pool: asyncpg.Pool, interval: float) -> None:
                     await release_wave(conn, WaveRelease(mode="discrete", orders=ready), None)
         except Conflict:
             pass  # what was ready is on the floor already
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        except BROKEN:
+            pass  # the database is away, said once in the log: release when it is back
+        except asyncpg.PostgresError:
             log.exception("waveless release failed; retrying")
         await asyncio.sleep(interval)
 
