@@ -2,6 +2,7 @@
 
 import asyncio
 import functools
+import logging
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
@@ -15,6 +16,7 @@ from server.auth.routes import AuthController, UserController, security_events
 from server.auth.security import authentication, principals
 from server.console.live import live_feed
 from server.console.router import console, static, templates
+from server.core import logs
 from server.core.coalescing import Coalescer
 from server.core.database import open_pool
 from server.core.errors import document_problems, exception_handlers
@@ -103,6 +105,8 @@ def arrivals() -> Arrived:
 
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
+    if not logging.getLogger().handlers:  # a worker process `wms serve --workers` spawned: log as its parent does
+        logs.configure()
 
     @asynccontextmanager
     async def database(app: Litestar):

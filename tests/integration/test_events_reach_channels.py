@@ -137,7 +137,8 @@ async def test_a_channel_that_cannot_receive_webhooks_polls_the_same_events(fast
 
     polled = [e for e in first["events"] + rest["events"] if e["type"] == "order.accepted"]
     assert [e["data"]["external_id"] for e in polled] == ["W-0", "W-1", "W-2"]
-    assert again["events"] == [] and again["next_cursor"] == rest["next_cursor"]
+    # nothing of these orders again; the stock's availability may have been announced meanwhile
+    assert [e for e in again["events"] if e["type"].startswith("order.")] == []
 
 
 async def test_every_channel_hears_when_a_skus_available_to_promise_changes(fast_client, conn):
