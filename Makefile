@@ -27,7 +27,9 @@ test: install-test
 	sh tests/handheld/install_gl.sh
 	sh tests/shipping/install_poppler.sh
 	sh tests/console/install_chromium.sh
-	$(BIN)/pytest
+	# Both cores: the suite mostly waits on servers, browsers and sleeps. A file's tests stay
+	# together on one worker (module-wide fixtures: the console's browser and server).
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # wrk (a C load generator) drives the single-order HTTP benchmark; installed when root with apt-get.
 bench: install-test

@@ -106,6 +106,8 @@ async def test_a_database_restart_under_load_loses_and_doubles_nothing(tmp_path)
     cluster.close()
     assert set(answers) == {201, 503} and slowest < 10
     assert "Traceback" not in output and " 500 " not in output, output
-    assert output.count("cannot be reached") == 1 and "back after" in output, output
+    # said when it went and when it came back (again if a request slipped through while PostgreSQL
+    # was stopping), not once per refused request
+    assert 1 <= output.count("cannot be reached") <= 3 < answers.count(503) and "back after" in output, output
     print(f"recovered {recovered:.1f} s after the stop ({recovered - 3:.1f} s after the start); "
           f"{len(acknowledged)} orders acknowledged, {answers.count(503)} answers 503")
