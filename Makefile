@@ -43,6 +43,8 @@ bench: install-test
 	$(BIN)/python -m bench.handheld
 	$(BIN)/python -m bench.packing
 	$(BIN)/python -m bench.console
+	$(BIN)/python -m bench.receiving
+	$(BIN)/python -m bench.shift
 	$(BIN)/python bench/labels_bench.py
 	$(BIN)/python bench/walk_bench.py
 
