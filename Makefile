@@ -17,16 +17,10 @@ install-test: $(BIN)/python
 run: install
 	$(BIN)/wms serve --demo
 
-# CUPS (for the printer-queue tests), Mesa's OpenGL (for the handheld app drawn offscreen),
-# poppler's pdftoppm (for the manifest's pages), PgBouncer (for the server through it), Caddy
-# (to check deploy/'s proxy) and chromium (for the console in a browser) are installed when we
-# are root with apt-get.
+# Debian packages some tests need (CUPS, Mesa, poppler, chromium, PgBouncer, Caddy) are installed
+# when we are root with apt-get: tests/install_system_packages.sh says which and why.
 test: install-test
-	sh tests/labels/install_cups.sh
-	sh tests/deploy/install_pgbouncer_and_caddy.sh
-	sh tests/handheld/install_gl.sh
-	sh tests/shipping/install_poppler.sh
-	sh tests/console/install_chromium.sh
+	sh tests/install_system_packages.sh
 	# Both cores: the suite mostly waits on servers, browsers and sleeps. A file's tests stay
 	# together on one worker (module-wide fixtures: the console's browser and server).
 	$(BIN)/pytest -n 2 --dist loadfile

@@ -31,7 +31,7 @@ def console_url(server_url, template_url):
 @pytest.fixture(scope="module")
 def browser(console_url):  # the server first: its set-up runs its own event loop, Playwright then keeps one
     if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it: tests/console/install_chromium.sh)")
+        pytest.skip("Debian's chromium is not installed (make test installs it: tests/install_system_packages.sh)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,4 +1,4 @@
-"""A real PgBouncer (Debian's `pgbouncer`, installed by tests/deploy/install_pgbouncer_and_caddy.sh)
+"""A real PgBouncer (Debian's `pgbouncer`, installed by tests/install_system_packages.sh)
 with deploy/'s configuration (transaction pooling), on a free port, in front of the tests' PostgreSQL."""
 
 import configparser

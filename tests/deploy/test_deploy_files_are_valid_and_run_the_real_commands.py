@@ -94,7 +94,7 @@ def test_the_compose_file_passes_the_compose_specification_and_has_replicas_behi
     assert (DEPLOY / services["pgbouncer"]["build"] / "pgbouncer.ini").exists()
 
 
-@pytest.mark.skipif(not shutil.which("caddy"), reason="no caddy: make test installs Debian's as root (tests/deploy/install_pgbouncer_and_caddy.sh)")
+@pytest.mark.skipif(not shutil.which("caddy"), reason="no caddy: make test installs Debian's as root (tests/install_system_packages.sh)")
 def test_caddy_accepts_the_caddyfile_and_proxies_to_the_port_the_replicas_serve():
     caddyfile = str(DEPLOY / "Caddyfile")
     validated = subprocess.run(["caddy", "validate", "--config", caddyfile, "--adapter", "caddyfile"], capture_output=True, text=True)

@@ -30,7 +30,7 @@ def cups_server():
     missing = [c for c in ("cupsd", "lpadmin", "lpr", "lpstat") if shutil.which(c) is None]
     if missing:
         pytest.skip(f"CUPS is not installed (missing {', '.join(missing)}); "
-                    "run tests/labels/install_cups.sh as root")
+                    "run tests/install_system_packages.sh as root")
     if os.geteuid() != 0:
         pytest.skip("a private cupsd needs root here")
     # not under pytest's tmp_path: its parents are private to root, and the backends run as lp
