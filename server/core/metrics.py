@@ -16,6 +16,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.core import GaugeMetricFamily
 
 from server.core.outages import BROKEN, connection
+from server.core.background import running
 
 REQUEST_SECONDS = Histogram(
     "wms_http_request_duration_seconds", "Time to answer a request, by route and status class",
@@ -88,10 +89,5 @@ async def pool_sampler(app) -> AsyncIterator[None]:
             POOL.labels("in_use").set(pool.get_size() - pool.get_idle_size())
             await asyncio.sleep(5)
 
-    task = asyncio.create_task(sample())
-    try:
+    async with running(sample()):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

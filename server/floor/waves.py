@@ -13,6 +13,7 @@ import asyncpg
 from schema.picking import TripPreview, Wave, WavePreview, WaveProgress, WaveRelease
 from server.core.problems import Conflict, Invalid
 from server.core.outages import BROKEN, connection
+from server.core.background import running
 from server.floor.walk import Layout, Stop, shortest_route
 from server.orders import allocation
 
@@ -299,9 +300,5 @@ async def waveless(app):
     if not interval:
         yield
         return
-    task = asyncio.create_task(release_continuously(app.state.pool, interval))
-    try:
+    async with running(release_continuously(app.state.pool, interval)):
         yield
-    finally:
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)

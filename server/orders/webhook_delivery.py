@@ -24,6 +24,7 @@ from standardwebhooks import Webhook
 from server.core.database import listening_connection
 from server.core.outbox import NOTIFY_CHANNEL, body
 from server.core.outages import BROKEN, connection
+from server.core.background import running
 from server.inventory import availability
 
 log = logging.getLogger("wms.webhooks")
@@ -258,16 +259,7 @@ async def webhook_worker(app) -> AsyncIterator[None]:
     if not settings.deliver_webhooks:
         yield
         return
-    tasks = [
-        asyncio.create_task(Deliverer(app.state.pool, settings.webhook_schedule, settings.webhook_timeout,
-                                      listening=functools.partial(listening_connection, app.state.pool, settings)).run()),
-        asyncio.create_task(availability.publisher(app.state.pool, settings.availability_interval)),
-    ]
-    try:
+    deliverer = Deliverer(app.state.pool, settings.webhook_schedule, settings.webhook_timeout,
+                          listening=functools.partial(listening_connection, app.state.pool, settings))
+    async with running(deliverer.run(), availability.publisher(app.state.pool, settings.availability_interval)):
         yield
-    finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task

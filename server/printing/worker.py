@@ -12,6 +12,7 @@ from litestar import Litestar
 from server.printing import policy
 from server.printing.jobs import CLAIMED, RELEASE, backoff, send_job, settle
 from server.core.outages import BROKEN, connection
+from server.core.background import running
 
 log = logging.getLogger("wms.printing")
 
@@ -87,10 +88,5 @@ async def run_worker(pool: asyncpg.Pool) -> None:
 @contextlib.asynccontextmanager
 async def print_worker(app: Litestar):
     """Lifespan: the retry worker runs while the app does (after the database pool is open)."""
-    task = asyncio.create_task(run_worker(app.state.pool), name="print-retry-worker")
-    try:
+    async with running(run_worker(app.state.pool)):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
