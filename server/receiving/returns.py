@@ -120,6 +120,17 @@ async def get_return(conn: asyncpg.Connection, return_id: int, channel_id: int |
                   items=[ReturnItem(**dict(r)) for r in await conn.fetch(ITEMS, return_id)])
 
 
+async def find_returns(conn: asyncpg.Connection, channel_id: int | None, after: int, limit: int, reference: str | None) -> list[Return]:
+    """Returns by the label the returns desk scans: the RMA reference as the channel announced it,
+    or RET-<id> (a blind return's only name, and its LPN's); a channel finds only its own."""
+    ids = await conn.fetch(
+        "select id from returns where id > $1 and ($3::bigint is null or channel_id = $3)"
+        " and ($4::text is null or reference = $4 or 'RET-' || id = $4) order by id limit $2",
+        after, limit, channel_id, reference,
+    )
+    return [await get_return(conn, r["id"]) for r in ids]
+
+
 async def inspect(conn: asyncpg.Connection, return_id: int, data: ReturnItemIn, user: tuple[int, str]) -> ReturnInspected:
     """One item inspected and dispositioned, with its ledger rows: in at the desk ('return'), and
     to quarantine ('quarantine') or out ('scrap') where that is where it goes."""

@@ -238,6 +238,12 @@ class ReturnController(Controller):
         return await once(request, conn, idempotency_key, data,
                           lambda: returns.create_return(conn, data, channel_scope(request), _staff(request)))
 
+    @get(operation_id="listReturns", summary="Returns by the label the returns desk scans: the RMA reference, or RET-<id>",
+         guards=[allow(*RECEIVING, channels=True)])
+    async def list(self, request: Request, conn: Conn, reference: Annotated[str | None, QueryParameter(max_length=64)] = None,
+                   cursor: Cursor = None, limit: PageSize = 100) -> Page[Return]:
+        return page(await returns.find_returns(conn, channel_scope(request), after_cursor(cursor), limit, reference), limit)
+
     @get("/{return_id:int}", operation_id="getReturn", summary="A return: lines, items inspected, where they went",
          guards=[allow(*RECEIVING, channels=True)])
     async def read(self, request: Request, conn: Conn, return_id: FromPath[int]) -> Return:

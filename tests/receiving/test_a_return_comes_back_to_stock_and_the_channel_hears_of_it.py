@@ -4,19 +4,9 @@ return's LPN at the desk, then put away), to quarantine, or to scrap, each with 
 never more back than the order shipped. Closing tells the channel what came back and how."""
 
 from server.inventory.stock import check_ledger
-from tests.channels import key, make_channel, order
-from tests.receiving.warehouse import APPLE, NEXT_YEAR, RECEIVER, carton_label, on_hand, put_away, storage
+from tests.channels import key, make_channel
+from tests.receiving.warehouse import APPLE, NEXT_YEAR, RECEIVER, carton_label, on_hand, put_away, shipped_order, storage
 from tests.seed import MILK_GTIN
-
-
-async def shipped_order(client, conn, shop) -> dict:
-    lines = [{"sku": "APPLE", "quantity": 3}, {"sku": "MILK", "quantity": 1}]
-    placed = await client.post("/api/v1/orders", json=order("W-1", lines=lines), headers=key(shop))
-    assert placed.status_code == 201, placed.text
-    # as if picked, packed and shipped (tests/shipping walks that path)
-    await conn.execute("update order_lines set shipped = quantity")
-    await conn.execute("update orders set status = 'shipped'")
-    return placed.json()
 
 
 async def inspect(client, return_id: int, scan_id: str, item: str, condition: str, disposition: str, **more):

@@ -13,6 +13,7 @@ from schema.locations import LocationCreate
 from schema.printing import PrinterCreate
 from server.inventory import locations
 from server.printing import printers
+from tests.channels import key, order
 from tests.conftest import bearer
 from tests.seed import APPLE_CASE_GTIN, APPLE_GTIN, MILK_GTIN
 
@@ -94,6 +95,17 @@ async def plan(client, lpn: str) -> dict:
 async def put_away(client, scan_id: str, lpn: str, location: str, **more):
     return await client.post("/api/v1/putaway/confirm", json={"scan_id": scan_id, "lpn": lpn, "location": location} | more,
                              headers=RECEIVER)
+
+
+async def shipped_order(client, conn, shop) -> dict:
+    """Order W-1 of the channel `shop`, shipped whole: 3 x APPLE (line 1), 1 x MILK (line 2)."""
+    lines = [{"sku": "APPLE", "quantity": 3}, {"sku": "MILK", "quantity": 1}]
+    placed = await client.post("/api/v1/orders", json=order("W-1", lines=lines), headers=key(shop))
+    assert placed.status_code == 201, placed.text
+    # as if picked, packed and shipped (tests/shipping walks that path)
+    await conn.execute("update order_lines set shipped = quantity")
+    await conn.execute("update orders set status = 'shipped'")
+    return placed.json()
 
 
 async def on_hand(conn, location: str, sku: str = "APPLE", lpn: str | None = None) -> int:
