@@ -1,8 +1,8 @@
 """The Kivy app: screens that draw what the flows say, scans from the scanner handed to the UI
 thread, the offline queue drained in the background, labels printed off the UI thread, and a
 refused replay held on the screen until the picker acknowledges it. Who logs in decides where
-the app opens: a pack station packs, a receiver starts at the dock (and reaches Put away and
-Count from there), anyone else picks. No rule lives here."""
+the app opens: a pack station packs, a receiver starts at the dock (and reaches Put away, Count
+and the returns desk from there), anyone else picks. No rule lives here."""
 
 import threading
 import time
@@ -26,6 +26,7 @@ from handheld.flows.picking import PickFlow
 from handheld.flows.putaway import PutawayFlow
 from handheld.flows.receiving import ReceiveFlow
 from handheld.flows.refusals import RefusalFlow, RefusalView
+from handheld.flows.returns import ReturnsFlow
 from handheld.offline import OfflineQueue, drain
 from handheld.printing import LabelPrinter
 from handheld.scale import Scale
@@ -40,14 +41,15 @@ from handheld.screens import (
     PutawayScreen,
     ReceiveScreen,
     RefusedScreen,
+    ReturnsScreen,
 )
 from handheld.settings import Settings
 from handheld.sounds import sound_files
 from handheld.vibration import vibrate
 
 KEY_F1, KEY_F2 = 282, 283  # Short, Skip
-KEYED = ("pick", "move", "pack", "receive", "putaway", "count")  # the screens with a number pad for counts
-WORKING = ("pick", "pack", "receive", "putaway", "count")  # the screens a handheld left alone logs out of
+KEYED = ("pick", "move", "pack", "receive", "putaway", "count", "returns")  # the screens with a number pad for counts
+WORKING = ("pick", "pack", "receive", "putaway", "count", "returns")  # the screens a handheld left alone logs out of
 
 Builder.load_file(str(Path(__file__).with_name("screens") / "handheld.kv"))
 
@@ -72,8 +74,10 @@ class HandheldApp(App):
         self.receiving = ReceiveFlow(self.api, self.queue, settings.device, printer, data_dir / "receiving.json")
         self.putting = PutawayFlow(self.api, self.queue, settings.device)
         self.counting = CountFlow(self.api, self.queue, settings.device)
+        self.returning = ReturnsFlow(self.api, self.queue, settings.device)
         self.flows = {"login": self.login, "pick": self.picking, "lookup": self.looking, "move": self.moving, "refused": self.refusals,
-                      "pack": self.packing, "receive": self.receiving, "putaway": self.putting, "count": self.counting}
+                      "pack": self.packing, "receive": self.receiving, "putaway": self.putting, "count": self.counting,
+                      "returns": self.returning}
         self.refused: RefusalView | None = None
         self._before_refusal = "login"  # the screen a refusal took over, given back once it is read
         self.scanner = (SerialScanner(settings.scanner, self._from_scanner, settings.baud, settings.suffix)
@@ -95,6 +99,7 @@ class HandheldApp(App):
         self.screens.add_widget(ReceiveScreen(name="receive"))
         self.screens.add_widget(PutawayScreen(name="putaway"))
         self.screens.add_widget(CountScreen(name="count"))
+        self.screens.add_widget(ReturnsScreen(name="returns"))
         Window.bind(on_textinput=lambda _, text: self.wedge.text(text), on_key_down=self._key)
         return self.screens
 
@@ -214,11 +219,11 @@ class HandheldApp(App):
         self._show(self.packing.reprint())
 
     def tap(self, action: str) -> None:
-        """A button of the flow on the screen (Damaged, LPN full, Other bin, Undo, Done...)."""
+        """A button of the flow on the screen (Damaged, LPN full, Other bin, Undo, Done, Condition...)."""
         self._show(getattr(self.flows[self.screens.current], action)())
 
     def go(self, screen: str) -> None:
-        """To another job's screen (a receiver's Put away and Count), its flow started or gone on with."""
+        """To another job's screen (a receiver's Put away, Count and Returns), its flow started or gone on with."""
         self.screens.current = screen
         self._show(self.flows[screen].start())
 
@@ -253,7 +258,8 @@ class HandheldApp(App):
 
     def _home(self) -> str:
         """A pack station packs. A receiver works inbound: the dock first, where a truck waits,
-        then putting away and counting; anyone else picks, where a tap off the trip costs time."""
+        then putting away, counting and the returns desk; anyone else picks, where a tap off the
+        trip costs time."""
         if self.station:
             return "pack"
         session = self.login.session

@@ -15,6 +15,7 @@ from schema.locations import Location
 from schema.picking import PickConfirm, ShortPick, Trip, TripRequest
 from schema.printing import PrintJob
 from schema.receiving import Lpn, LpnClose, PutawayConfirm, PutawayPlan, ReceiptReport, ReceiveScan, ReceivingSession, ReceivingStart
+from schema.returns import Return, ReturnCreate, ReturnItemIn
 from schema.shipping import Carton, CartonClose, CartonClosed, CartonOpen, CartonPrint, CartonType, PackOrder, PackScan, ShipmentOut
 from schema.stock import OnHand
 from schema.users import Session
@@ -160,6 +161,17 @@ class ApiClient:
     def next_count(self, request: NextCount) -> CountAssignment:
         return self._ask("/api/v1/counts/next", request, CountAssignment)
 
+    def find_returns(self, label: str) -> list[Return]:
+        """The returns an RMA label (or RET-<id>) names: one, none, or several channels' alike."""
+        return msgspec.json.decode(self._get("/api/v1/returns", {"reference": label}).content, type=Page[Return]).items
+
+    def open_return(self, key: str) -> Return:
+        """A blind return: nothing announced, what comes back is what it holds."""
+        return msgspec.json.decode(self._post("/api/v1/returns", ReturnCreate(), key).content, type=Return)
+
+    def close_return(self, return_id: int, key: str) -> Return:
+        return msgspec.json.decode(self._post(f"/api/v1/returns/{return_id}/close", None, key).content, type=Return)
+
     @staticmethod
     def queue_receive(queue: OfflineQueue, receipt_id: int, scan: ReceiveScan) -> int:
         return queue.add(scan.scan_id, "POST", f"/api/v1/receipts/{receipt_id}/scans", msgspec.json.encode(scan))
@@ -171,6 +183,10 @@ class ApiClient:
     @staticmethod
     def queue_count(queue: OfflineQueue, task_id: int, count: CountSubmit) -> int:
         return queue.add(count.scan_id, "POST", f"/api/v1/counts/{task_id}/count", msgspec.json.encode(count))
+
+    @staticmethod
+    def queue_return_item(queue: OfflineQueue, return_id: int, item: ReturnItemIn) -> int:
+        return queue.add(item.scan_id, "POST", f"/api/v1/returns/{return_id}/items", msgspec.json.encode(item))
 
     @staticmethod
     def queue_pack(queue: OfflineQueue, carton_id: int, scan: PackScan) -> int:

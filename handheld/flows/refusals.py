@@ -13,11 +13,13 @@ from handheld.offline import Action, OfflineQueue
 from schema.counts import CountSubmit
 from schema.picking import PickConfirm, ShortPick
 from schema.receiving import PutawayConfirm, ReceiveScan
+from schema.returns import ReturnItemIn
 from schema.stock import Move
 
 _TASK = re.compile(r"/api/v1/picking/tasks/\d+/(confirm|short)$")
 _RECEIPT_SCAN = re.compile(r"/api/v1/receipts/\d+/scans$")
 _COUNT = re.compile(r"/api/v1/counts/\d+/count$")
+_RETURN_ITEM = re.compile(r"/api/v1/returns/\d+/items$")
 
 
 class RefusalView(msgspec.Struct, frozen=True, kw_only=True):
@@ -48,6 +50,9 @@ def described(action: Action) -> str:
             return f"Putaway of {put.sku or 'goods'} from LPN {put.lpn} to {put.location}"
         if _COUNT.search(action.path):
             return f"Count at {msgspec.json.decode(action.body, type=CountSubmit).location}"
+        if _RETURN_ITEM.search(action.path):
+            item = msgspec.json.decode(action.body, type=ReturnItemIn)
+            return f"Return of {item.count} x {item.item} ({item.condition}, to {item.disposition})"
     except msgspec.DecodeError:
         pass
     return f"{action.method} {action.path}"

@@ -13,6 +13,7 @@ from handheld.flows.picking import PickView
 from handheld.flows.putaway import PutawayView
 from handheld.flows.receiving import ReceiveView
 from handheld.flows.refusals import RefusalView
+from handheld.flows.returns import ReturnView
 
 
 class Said:
@@ -159,4 +160,26 @@ class CountScreen(Said, Screen):
         self.location, self.what = view.location, view.what
         self.next_scan = "   ".join(p for p in (view.lot and f"lot {view.lot}", view.keyed and f"next scan x {view.keyed}") if p)
         self.counted = "\n".join(view.counted) if view.step == "counting" else ""
+        self.say(view.feedback)
+
+
+class ReturnsScreen(Said, Screen):
+    step = StringProperty("scan_desk")
+    returned = StringProperty("")
+    desk = StringProperty("")
+    lpn = StringProperty("")
+    lines = StringProperty("")
+    next_scan = StringProperty("")  # what the next item is and where it goes, its note, a lot held, a keyed count
+    message = StringProperty("Scan the returns desk")
+    flash = StringProperty("info")
+    keyed = StringProperty("")
+    digits = 5
+
+    def show(self, view: ReturnView) -> None:
+        self.step, self.returned, self.desk = view.step, view.returned, view.desk
+        self.lpn = f"back to stock on {view.lpn}" if view.lpn else ""
+        self.lines = "\n".join(view.lines)
+        self.next_scan = "   ".join(p for p in (view.condition and f"{view.condition.upper()}: {view.disposition}",
+                                                 view.note and f"note: {view.note}", view.pending,
+                                                 view.keyed and f"next scan x {view.keyed}") if p)
         self.say(view.feedback)

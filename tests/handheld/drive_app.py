@@ -51,7 +51,8 @@ def screen_text() -> dict:
             "carton": getattr(screen, "carton", ""), "weight": getattr(screen, "weight", ""),
             "receipt": getattr(screen, "receipt", ""), "lpn": getattr(screen, "lpn", ""), "lines": getattr(screen, "lines", ""),
             "what": getattr(screen, "what", ""), "location": getattr(screen, "location", ""),
-            "counted": getattr(screen, "counted", "")}
+            "counted": getattr(screen, "counted", ""), "returned": getattr(screen, "returned", ""),
+            "next_scan": getattr(screen, "next_scan", "")}
 
 
 def run(steps: list[list]):
