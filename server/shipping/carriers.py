@@ -92,6 +92,15 @@ async def get_carrier(conn: asyncpg.Connection, code: str, field: str = "carrier
     return Carrier(**dict(row))
 
 
+async def for_order(conn: asyncpg.Connection, asked: str) -> str:
+    """The carrier an order ships with: the one it names if that is an active carrier, else the
+    warehouse's default."""
+    return await conn.fetchval(
+        "select coalesce((select code from carriers where code = $1 and active), (select default_carrier from shipping_settings))",
+        asked,
+    )
+
+
 def service_for(carrier: Carrier, wanted: str | None, field: str = "service") -> str:
     """The service asked for, the order's service level where the carrier has it, or its first."""
     if wanted is None:

@@ -129,9 +129,7 @@ async def pack_order(conn: asyncpg.Connection, order_id: int) -> PackOrder:
     for line in lines:
         if line["quantity"] > line["packed"]:
             left[line["sku_id"]] = left.get(line["sku_id"], 0) + line["quantity"] - line["packed"]
-    settings = await shipper.get_settings(conn)
-    carrier = order["carrier"] if await conn.fetchval("select true from carriers where code = $1 and active", order["carrier"]) \
-        else settings.default_carrier
+    carrier = await carriers.for_order(conn, order["carrier"])
     return PackOrder(
         order_id=order_id, external_id=order["external_id"], channel=order["channel"], status=order["status"],
         ship_to=msgspec.json.decode(order["ship_to"], type=Address | None), allow_partial=order["allow_partial"],
@@ -334,7 +332,7 @@ async def close(conn: asyncpg.Connection, carton_id: int, data: CartonClose, use
     if data.weight_g > box.max_weight_g:
         raise Invalid.field("weight_g", f"{data.weight_g / 1000:.3f} kg is more than a {box.code} carries "
                                         f"({box.max_weight_g / 1000:.3f} kg): split the carton")
-    carrier = await carriers.get_carrier(conn, data.carrier or (await pack_order(conn, order["id"])).carrier)
+    carrier = await carriers.get_carrier(conn, data.carrier or await carriers.for_order(conn, order["carrier"]))
     service = carriers.service_for(carrier, data.service or (order["service_level"] if order["service_level"] in carrier.services else None))
     sscc = await shipper.next_sscc(conn, settings)
     booked = await carriers.adapter(carrier).create_shipment(
