@@ -15,19 +15,15 @@ The latency run needs wrk (`make bench` installs it).
 
 import argparse
 import asyncio
-import os
-import re
-import statistics
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import asyncpg
 import httpx
 import msgspec
 
+from bench import _wrk as wrk
 from bench._database import scratch_database
+from bench._figures import quantiles
 from bench._server import running_server
 from bench.picking import checkpoint
 from labels.emulator import EmulatorThread
@@ -100,21 +96,11 @@ async def floor(conn, stations: int, per_station: int, units: int) -> list[dict]
 
 def pack_scans(base: str, stations: list[dict], units: int, seconds: float) -> tuple[int, float, float]:
     """Scans packed, median and p99 ms of every request, of the stations in wrk."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as data:
-        data.write(f'return {{gtin = "{GTIN}", units = {units}, stations = {{'
-                   + ",".join(f'{{token = "{s["token"]}", cartons = {{{",".join(map(str, s["cartons"]))}}}}}' for s in stations)
-                   + "}}\n")
-        data.flush()
-        n = len(stations)
-        result = subprocess.run(
-            ["wrk", f"-t{n}", f"-c{n}", f"-d{seconds:.0f}s", "--timeout", "10s", "-s", str(Path(__file__).with_name("packing_wrk.lua")),
-             base],
-            capture_output=True, text=True, env=os.environ | {"WMS_BENCH_DATA": data.name}, check=True,
-        )
-    found = re.search(r"WMS packed=(\d+) refused=(\d+) idle=(\d+) p50=(\d+) p99=(\d+)", result.stdout)
-    if found is None or int(found[2]) or int(found[3]) or "Socket errors" in result.stdout:
-        raise SystemExit("pack scans were refused, ran out of work or were not answered:\n" + result.stdout)
-    return int(found[1]), int(found[4]) / 1000, int(found[5]) / 1000
+    data = (f'return {{gtin = "{GTIN}", units = {units}, stations = {{'
+            + ",".join(f'{{token = "{s["token"]}", cartons = {{{",".join(map(str, s["cartons"]))}}}}}' for s in stations)
+            + "}}\n")
+    counts = wrk.run("packing_wrk.lua", data, len(stations), seconds, base, zero=("refused", "idle"))
+    return counts["packed"], counts["p50"] / 1000, counts["p99"] / 1000
 
 
 async def paced(base: str, stations: list[dict], units: int, interval: float, seconds: float) -> list[float]:
@@ -170,11 +156,6 @@ async def closes(conn, base: str, token: str, count: int) -> list[float]:
                     await asyncio.sleep(0.001)
                 took.append(time.perf_counter() - start)
     return took
-
-
-def quantiles(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
 
 
 async def main() -> None:

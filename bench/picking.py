@@ -25,20 +25,17 @@ import asyncio
 import contextlib
 import functools
 import hashlib
-import os
 import random
-import re
 import shutil
 import statistics
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import asyncpg
 import msgspec
 
+from bench import _wrk as wrk
 from bench._database import scratch_database
+from bench._figures import quantiles
 from bench._server import running_server
 from schema.channels import ChannelCreate
 from schema.picking import PickConfirm, TripRequest, WaveRelease
@@ -253,20 +250,10 @@ async def sessions(conn, users: list[tuple[int, str]]) -> list[str]:
 
 def through_http(base: str, tokens: list[str], gtins: dict[str, str], seconds: float) -> tuple[int, float, float, float]:
     """Confirmed picks, seconds, median and p99 ms (of every request) of the handhelds in wrk."""
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as data:
-        data.write("return {tokens = {" + ",".join(f'"{t}"' for t in tokens) + "}, gtins = {"
-                   + ",".join(f'["{sku}"] = "{gtin}"' for sku, gtin in gtins.items()) + "}}\n")
-        data.flush()
-        n = len(tokens)
-        result = subprocess.run(
-            ["wrk", f"-t{n}", f"-c{n}", f"-d{seconds:.0f}s", "--timeout", "10s", "-s",
-             str(Path(__file__).with_name("picking_wrk.lua")), base],
-            capture_output=True, text=True, env=os.environ | {"WMS_BENCH_DATA": data.name}, check=True,
-        )
-    found = re.search(r"WMS confirmed=(\d+) refused=(\d+) claims=(\d+) idle=(\d+) p50=(\d+) p99=(\d+)", result.stdout)
-    if found is None or int(found[2]) or "Socket errors" in result.stdout or not int(found[1]):
-        raise SystemExit("handhelds through HTTP were refused or not answered:\n" + result.stdout)
-    return int(found[1]), seconds, int(found[5]) / 1000, int(found[6]) / 1000
+    data = ("return {tokens = {" + ",".join(f'"{t}"' for t in tokens) + "}, gtins = {"
+            + ",".join(f'["{sku}"] = "{gtin}"' for sku, gtin in gtins.items()) + "}}\n")
+    counts = wrk.run("picking_wrk.lua", data, len(tokens), seconds, base, zero=("refused",), positive=("confirmed",))
+    return counts["confirmed"], seconds, counts["p50"] / 1000, counts["p99"] / 1000
 
 
 async def checkpoint(conn) -> None:
@@ -279,8 +266,7 @@ async def checkpoint(conn) -> None:
 
 
 def summary(latencies: list[float], seconds: float) -> tuple[float, float, float]:
-    ordered = sorted(latencies)
-    return len(ordered) / seconds, statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.99)] * 1000
+    return len(latencies) / seconds, *quantiles(latencies)
 
 
 async def main() -> None:

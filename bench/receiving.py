@@ -13,18 +13,14 @@ The scan run needs wrk (`make bench` installs it).
 
 import argparse
 import asyncio
-import os
-import re
-import statistics
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
 import asyncpg
 import httpx
 
+from bench import _wrk as wrk
 from bench._database import scratch_database
+from bench._figures import quantiles
 from bench._server import running_server
 from bench.packing import user
 from bench.picking import checkpoint
@@ -88,25 +84,10 @@ async def zone(conn, bins: int) -> str:
 
 
 def receive_scans(base: str, made: list[dict], seconds: float) -> tuple[int, int, float, float]:
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as data:
-        data.write(f'return {{gtin = "{GTIN}", docks = {{'
-                   + ",".join(f'{{token = "{d["token"]}", receipt = {d["receipt"]}}}' for d in made) + "}}\n")
-        data.flush()
-        n = len(made)
-        result = subprocess.run(
-            ["wrk", f"-t{n}", f"-c{n}", f"-d{seconds:.0f}s", "--timeout", "10s", "-s",
-             str(Path(__file__).with_name("receiving_wrk.lua")), base],
-            capture_output=True, text=True, env=os.environ | {"WMS_BENCH_DATA": data.name}, check=True,
-        )
-    found = re.search(r"WMS received=(\d+) refused=(\d+) p50=(\d+) p99=(\d+)", result.stdout)
-    if found is None or int(found[2]) or "Socket errors" in result.stdout:
-        raise SystemExit("receive scans were refused or not answered:\n" + result.stdout)
-    return int(found[1]), int(found[2]), int(found[3]) / 1000, int(found[4]) / 1000
-
-
-def quantiles(values: list[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    return statistics.median(ordered) * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+    data = (f'return {{gtin = "{GTIN}", docks = {{'
+            + ",".join(f'{{token = "{d["token"]}", receipt = {d["receipt"]}}}' for d in made) + "}}\n")
+    counts = wrk.run("receiving_wrk.lua", data, len(made), seconds, base, zero=("refused",))
+    return counts["received"], counts["refused"], counts["p50"] / 1000, counts["p99"] / 1000
 
 
 async def suggestions(conn, lpn: str, times: int) -> tuple[list[float], int]:
