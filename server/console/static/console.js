@@ -1,10 +1,13 @@
 // The console's one script. Pages work without it; with it, regions marked data-src are fetched
 // again when the page's EventSource (data-live on <main>) says something it watches changed,
-// and every data-every seconds. A region the user is typing in is left alone until they leave it.
+// and every data-every seconds. A region the user is working in (typing, choosing, pressing a
+// button) is left alone until they leave it, so a refresh never takes a form from under them.
 "use strict";
 
+const WORKING = ["INPUT", "TEXTAREA", "SELECT", "BUTTON"];
+
 async function refresh(region) {
-  if (region.contains(document.activeElement) && document.activeElement.tagName === "INPUT") {
+  if (region.contains(document.activeElement) && WORKING.includes(document.activeElement.tagName)) {
     region.dataset.stale = "1";
     return;
   }
@@ -47,9 +50,10 @@ function watch(root) {
   }
   root.addEventListener("focusout", (event) => {
     const region = event.target.closest("[data-src]");
-    if (region && region.dataset.stale) {
+    // focus moving to the form's own button is a click on its way: its submit must land first
+    if (region && region.dataset.stale && !region.contains(event.relatedTarget)) {
       delete region.dataset.stale;
-      setTimeout(() => refresh(region), 0);
+      setTimeout(() => refresh(region), 250);
     }
   });
 }
