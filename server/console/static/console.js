@@ -6,8 +6,12 @@
 
 const WORKING = ["INPUT", "TEXTAREA", "SELECT", "BUTTON"];
 
+function inUse(region) {
+  return region.contains(document.activeElement) && WORKING.includes(document.activeElement.tagName);
+}
+
 async function refresh(region) {
-  if (region.contains(document.activeElement) && WORKING.includes(document.activeElement.tagName)) {
+  if (inUse(region)) {
     region.dataset.stale = "1";
     return;
   }
@@ -22,8 +26,11 @@ async function refresh(region) {
       window.location.assign("/login?next=" + encodeURIComponent(window.location.pathname));
       return;
     }
-    if (answer.ok) {
-      region.innerHTML = await answer.text();
+    const html = answer.ok ? await answer.text() : null;
+    if (html !== null && inUse(region)) {
+      region.dataset.stale = "1"; // the user started working in it while the fetch was on its way
+    } else if (html !== null) {
+      region.innerHTML = html;
     }
   } finally {
     delete region.dataset.busy;
